@@ -1,0 +1,294 @@
+import { nodeAtLine, type Program, type ProgramError } from '../compiler/program';
+import type { FrameStats, FromSandbox } from '../sandbox/protocol';
+import type { Telemetry } from '../telemetry/events';
+import { createSandboxFrame } from './sandbox-frame';
+import { createWatchdog } from './watchdog';
+
+/** What the player shows: tests and monitoring read it from `data-player-state`. */
+export type PlayerState = 'loading' | 'running' | 'recovered' | 'fallback';
+
+export interface ApplyResult {
+  ok: boolean;
+  error?: ProgramError;
+  /** A newer apply replaced this one before it ran. */
+  superseded?: boolean;
+}
+
+export type ExecutorEvent =
+  | { type: 'state'; state: PlayerState }
+  /** `phase`: while applying, while rendering afterwards, or a hang the watchdog caught. */
+  | { type: 'error'; error: ProgramError; program: Program; phase: 'apply' | 'render' | 'hang' }
+  | { type: 'applied'; program: Program }
+  | { type: 'first-frame'; program: Program; at: number }
+  | { type: 'fatal'; message: string };
+
+export interface ExecutorOptions {
+  container: HTMLElement;
+  sandboxUrl: string;
+  /** Runs when nothing good has run yet and a program fails. Must be known to work. */
+  fallback: Program;
+  telemetry: Telemetry;
+  /** A renderer silent for this long is hung (RECIPES: 800 ms measured safe). */
+  hangTimeoutMs?: number;
+}
+
+interface Job {
+  id: number;
+  program: Program;
+  mode: 'replace' | 'amend';
+  correlation: string;
+  resolve: (result: ApplyResult) => void;
+  /** Internal re-apply (recovery, fallback): no new start event. */
+  internal: boolean;
+  startedAt: number;
+}
+
+const GOOD_HISTORY = 4;
+
+/**
+ * The host side of the runtime: owns one sandboxed renderer for the player's lifetime and applies
+ * programs to it one at a time. A failed program leaves the last good one running; with no good
+ * program the fallback runs; a renderer that hangs is restarted and given the last good program
+ * that did not hang. Emits the playbook's hydra_* events.
+ */
+export class Executor {
+  private readonly frame;
+  private readonly watchdog;
+  private readonly listeners = new Set<(event: ExecutorEvent) => void>();
+  private readonly programs = new Map<number, Program>();
+  private nextId = 1;
+  private current: Job | undefined;
+  private queued: Job | undefined;
+  private good: number[] = [];
+  private runningId: number | undefined;
+  private state_: PlayerState = 'loading';
+  private frames_ = 0;
+  private probeId = 0;
+  /** Set when the renderer was restarted after a hang and has no program yet. */
+  private needsRecovery = false;
+  private readonly probes = new Map<number, (stats: FrameStats | null) => void>();
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.watchdog = createWatchdog({
+      timeoutMs: options.hangTimeoutMs ?? 800,
+      paused: () => document.visibilityState === 'hidden',
+      onHang: (ms) => this.onHang(ms),
+    });
+    this.frame = createSandboxFrame({ container: options.container, url: options.sandboxUrl, onMessage: (m) => this.onMessage(m) });
+  }
+
+  get state(): PlayerState {
+    return this.state_;
+  }
+
+  /** Frames the renderer reported drawing (from its heartbeat). */
+  get frames(): number {
+    return this.frames_;
+  }
+
+  on(listener: (event: ExecutorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies a program. A newer call made while this one waits replaces it (the older resolves `superseded`). */
+  apply(program: Program, mode: 'replace' | 'amend' = 'replace'): Promise<ApplyResult> {
+    const correlation = this.options.telemetry.newCorrelationId();
+    this.options.telemetry.emit('hydra_preset_eval_start', correlation, this.programFields(program));
+    return this.enqueue(program, mode, correlation, false);
+  }
+
+  /** Pixel statistics of the next frame, read inside the renderer right after it is drawn. */
+  probe(timeoutMs = 5000): Promise<FrameStats | null> {
+    const id = ++this.probeId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.probes.delete(id);
+        resolve(null);
+      }, timeoutMs);
+      this.probes.set(id, (stats) => {
+        clearTimeout(timer);
+        resolve(stats);
+      });
+      this.frame.send({ t: 'probe', id });
+    });
+  }
+
+  dispose(): void {
+    this.watchdog.stop();
+    this.frame.dispose();
+    this.queued?.resolve({ ok: false, superseded: true });
+    this.current?.resolve({ ok: false, superseded: true });
+    this.listeners.clear();
+  }
+
+  /** Queues a job; `first` runs it before whatever waits (recovery must precede the next user program). */
+  private enqueue(program: Program, mode: Job['mode'], correlation: string, internal: boolean, first = false): Promise<ApplyResult> {
+    return new Promise((resolve) => {
+      const job: Job = { id: this.nextId++, program, mode, correlation, resolve, internal, startedAt: performance.now() };
+      this.programs.set(job.id, program);
+      if (first && !this.current && this.frame.ready) {
+        this.send(job);
+        return;
+      }
+      if (this.queued) this.queued.resolve({ ok: false, superseded: true });
+      this.queued = job;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.current || !this.queued || !this.frame.ready) return;
+    const job = this.queued;
+    this.queued = undefined;
+    this.send(job);
+  }
+
+  private send(job: Job): void {
+    this.current = job;
+    job.startedAt = performance.now();
+    this.frame.send({ t: 'apply', id: job.id, program: job.program, mode: job.mode });
+  }
+
+  private onMessage(message: FromSandbox): void {
+    switch (message.t) {
+      case 'renderer-ready':
+        this.watchdog.start();
+        this.recoverIfNeeded();
+        this.pump();
+        break;
+      case 'beat':
+        this.watchdog.beat();
+        this.frames_ = Math.max(this.frames_, message.frames);
+        break;
+      case 'applied':
+        if (this.current?.id === message.id) this.finish(this.current, message.ok ? undefined : message.error);
+        break;
+      case 'first-frame': {
+        const program = this.programs.get(message.id);
+        if (program) this.emitEvent({ type: 'first-frame', program, at: message.at - performance.timeOrigin });
+        break;
+      }
+      case 'runtime-error': {
+        const program = this.programs.get(message.id);
+        if (!program) break;
+        const error = withNode(program, message.error);
+        this.options.telemetry.emit('hydra_preset_eval_error', this.options.telemetry.newCorrelationId(), {
+          ...this.programFields(program),
+          ...errorFields(error),
+          phase: 'render',
+        });
+        this.emitEvent({ type: 'error', error, program, phase: 'render' });
+        break;
+      }
+      case 'probe':
+        this.probes.get(message.id)?.(message.stats);
+        this.probes.delete(message.id);
+        break;
+      case 'fatal':
+        this.emitEvent({ type: 'fatal', message: message.message });
+        break;
+      case 'frame-ready':
+        break;
+    }
+  }
+
+  private finish(job: Job, failure: ProgramError | undefined): void {
+    this.current = undefined;
+    const telemetry = this.options.telemetry;
+    const duration_ms = Math.round(performance.now() - job.startedAt);
+    if (!failure) {
+      this.runningId = job.id;
+      this.good = [...this.good.filter((id) => id !== job.id), job.id].slice(-GOOD_HISTORY);
+      this.forgetUnused();
+      if (!job.internal) telemetry.emit('hydra_preset_eval_success', job.correlation, { ...this.programFields(job.program), duration_ms });
+      this.setState(job.program === this.options.fallback ? 'fallback' : job.internal ? 'recovered' : 'running');
+      this.emitEvent({ type: 'applied', program: job.program });
+      job.resolve({ ok: true });
+    } else {
+      const error = withNode(job.program, failure);
+      telemetry.emit('hydra_preset_eval_error', job.correlation, { ...this.programFields(job.program), ...errorFields(error), phase: 'apply', duration_ms });
+      this.emitEvent({ type: 'error', error, program: job.program, phase: 'apply' });
+      job.resolve({ ok: false, error });
+      if (this.runningId !== undefined) this.setState('recovered');
+      else if (job.program !== this.options.fallback) this.applyFallback(job.correlation, error.message, true);
+    }
+    this.pump();
+  }
+
+  private applyFallback(correlation: string, reason: string, first = false): void {
+    const fallback = this.options.fallback;
+    this.options.telemetry.emit('hydra_fallback_applied', correlation, { ...this.programFields(fallback), reason });
+    void this.enqueue(fallback, 'replace', correlation, true, first);
+  }
+
+  private onHang(silentForMs: number): void {
+    // The program being applied hung, or, if none, the running one (a value function that loops).
+    const blamedJob = this.current;
+    const blamedId = blamedJob?.id ?? this.runningId;
+    const program = blamedId !== undefined ? this.programs.get(blamedId) : undefined;
+    this.good = this.good.filter((id) => id !== blamedId);
+    if (blamedId === this.runningId) this.runningId = undefined;
+    const error: ProgramError = {
+      kind: 'hang',
+      message: `The program stopped responding (no frame for ${Math.round(silentForMs)} ms) and was stopped. A loop that never ends, or very heavy work, can do this.`,
+    };
+    if (program) {
+      const correlation = blamedJob?.correlation ?? this.options.telemetry.newCorrelationId();
+      this.options.telemetry.emit('hydra_preset_eval_error', correlation, { ...this.programFields(program), ...errorFields(error), phase: 'hang' });
+      this.emitEvent({ type: 'error', error, program, phase: 'hang' });
+    }
+    if (blamedJob) {
+      this.current = undefined;
+      blamedJob.resolve({ ok: false, error });
+    }
+    this.needsRecovery = true;
+    this.frame.restart('hang');
+  }
+
+  /** After a restart the new renderer is empty: give it the last good program, or the fallback. */
+  private recoverIfNeeded(): void {
+    if (!this.needsRecovery) return;
+    this.needsRecovery = false;
+    const lastGood = this.good[this.good.length - 1];
+    const program = lastGood !== undefined ? this.programs.get(lastGood) : undefined;
+    this.runningId = undefined;
+    const correlation = this.options.telemetry.newCorrelationId();
+    if (program) void this.enqueue(program, 'replace', correlation, true, true);
+    else this.applyFallback(correlation, 'the renderer was restarted and no earlier program was good', true);
+  }
+
+  private forgetUnused(): void {
+    const keep = new Set([...this.good, this.current?.id, this.queued?.id]);
+    for (const id of this.programs.keys()) if (!keep.has(id) && id < (this.good[0] ?? 0)) this.programs.delete(id);
+  }
+
+  private setState(state: PlayerState): void {
+    if (this.state_ === state) return;
+    this.state_ = state;
+    this.emitEvent({ type: 'state', state });
+  }
+
+  private emitEvent(event: ExecutorEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('Patchroom executor listener failed', error);
+      }
+    }
+  }
+
+  private programFields(program: Program): Record<string, unknown> {
+    return { preset_id: program.presetId ?? 'unsaved', program_name: program.name };
+  }
+}
+
+function withNode(program: Program, error: ProgramError): ProgramError {
+  const node = nodeAtLine(program, error.line);
+  return node ? { ...error, node } : error;
+}
+
+function errorFields(error: ProgramError): Record<string, unknown> {
+  return { error_kind: error.kind, error_message: error.message.slice(0, 500), error_line: error.line, error_node: error.node };
+}

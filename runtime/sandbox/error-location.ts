@@ -1,0 +1,56 @@
+/**
+ * Finding the user's line in an error. User code runs as `new Function(...)` with a
+ * `//# sourceURL=<name>` comment; browsers then name that file in stack frames (Chromium:
+ * `at … (name:3:7)`, Firefox: `…@name:3:7`), or, where they ignore the comment, Firefox names the
+ * Function (`… > Function:3:7`). Line numbers are shifted by the function header, by an amount
+ * each engine decides: `lineOffset` is measured once at start-up by `calibrate`.
+ */
+export interface StackLocation {
+  line: number;
+  column: number;
+}
+
+export function sourceName(programId: number): string {
+  return `patchroom-program-${programId}.js`;
+}
+
+export function locate(stack: string | undefined, name: string, lineOffset: number): StackLocation | undefined {
+  if (!stack) return undefined;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns = [new RegExp(`${escaped}:(\\d+):(\\d+)`), /> Function:(\d+):(\d+)/, /<anonymous>:(\d+):(\d+)/];
+  for (const pattern of patterns) {
+    const match = pattern.exec(stack);
+    if (match) {
+      const line = Number(match[1]) - lineOffset;
+      if (line >= 1) return { line, column: Number(match[2]) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Measures how far the engine shifts line numbers in `new Function` bodies: throws from line 1 of a
+ * function built exactly like user code is, and reads back what line the stack reports.
+ */
+export function calibrate(makeFunction: (body: string, name: string) => () => unknown): number {
+  const name = 'patchroom-calibrate.js';
+  try {
+    makeFunction('throw new Error("calibrate")', name)();
+  } catch (error) {
+    const found = locate((error as Error).stack, name, 0);
+    if (found) return found.line - 1;
+  }
+  return 0;
+}
+
+/** A one-line description of a value for error messages: `"fast" (a string)`, `NaN`, `{…} (an object)`. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `${JSON.stringify(value.length > 24 ? `${value.slice(0, 24)}…` : value)} (a string)`;
+  if (typeof value === 'boolean') return `${value} (a boolean)`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return 'an object';
+}

@@ -1,0 +1,86 @@
+/**
+ * The sandboxed iframe's script (origin "null": no cookies, no storage, no access to the page).
+ * It owns the visible canvas and the renderer worker, relays messages both ways, and restarts the
+ * worker when the host asks (after a hang). It runs no user code itself.
+ */
+import type { FromSandbox, InitRenderer, ToSandbox } from './protocol';
+
+const script = document.currentScript as HTMLScriptElement | null;
+const rendererUrl = new URL('renderer.js', script?.src ?? location.href).href;
+/** Caps the drawing buffer: software GL slows down sharply with size. */
+const MAX_EDGE = 1920;
+
+let worker: Worker | undefined;
+let canvas: HTMLCanvasElement | undefined;
+let generation = 0;
+let retiring: HTMLCanvasElement | undefined;
+
+const toHost = (message: FromSandbox) => parent.postMessage(message, '*');
+
+function bufferSize() {
+  const dpr = Math.min(window.devicePixelRatio || 1, 2);
+  let width = Math.max(1, Math.round(innerWidth * dpr));
+  let height = Math.max(1, Math.round(innerHeight * dpr));
+  const scale = Math.min(1, MAX_EDGE / Math.max(width, height));
+  width = Math.max(1, Math.round(width * scale));
+  height = Math.max(1, Math.round(height * scale));
+  return { width, height };
+}
+
+function startWorker(): void {
+  generation++;
+  worker?.terminate();
+  // The old canvas keeps showing the last picture until the new renderer draws its first frame.
+  if (canvas) {
+    retiring?.remove();
+    retiring = canvas;
+  }
+  const next = document.createElement('canvas');
+  next.style.visibility = retiring ? 'hidden' : 'visible';
+  document.body.appendChild(next);
+  canvas = next;
+  if (typeof next.transferControlToOffscreen !== 'function') {
+    toHost({ t: 'fatal', message: 'This browser cannot render off the main thread (no OffscreenCanvas).' });
+    return;
+  }
+  const size = bufferSize();
+  next.width = size.width;
+  next.height = size.height;
+  const offscreen = next.transferControlToOffscreen();
+  // An opaque-origin document may start workers only from blob: URLs.
+  const source = URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(rendererUrl)});`], { type: 'text/javascript' }));
+  const current = new Worker(source);
+  worker = current;
+  current.onmessage = (event: MessageEvent<FromSandbox>) => {
+    if (current !== worker) return; // a message from a worker already replaced
+    const message = event.data;
+    if (message.t === 'renderer-ready') URL.revokeObjectURL(source);
+    if (message.t === 'first-frame' && retiring) {
+      retiring.remove();
+      retiring = undefined;
+      next.style.visibility = 'visible';
+    }
+    toHost(message);
+  };
+  current.onerror = (event) => {
+    if (current !== worker) return;
+    event.preventDefault();
+    toHost({ t: 'fatal', message: `The renderer failed to load: ${event.message || 'script error'}` });
+  };
+  const init: InitRenderer = { t: 'init', canvas: offscreen, width: size.width, height: size.height, generation };
+  current.postMessage(init, [offscreen]);
+}
+
+addEventListener('message', (event: MessageEvent<ToSandbox>) => {
+  if (event.source !== parent || !event.data || typeof event.data.t !== 'string') return;
+  if (event.data.t === 'restart') startWorker();
+  else worker?.postMessage(event.data);
+});
+
+new ResizeObserver(() => {
+  const size = bufferSize();
+  worker?.postMessage({ t: 'resize', width: size.width, height: size.height } satisfies ToSandbox);
+}).observe(document.documentElement);
+
+startWorker();
+toHost({ t: 'frame-ready' });

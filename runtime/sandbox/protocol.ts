@@ -1,0 +1,56 @@
+import type { Program, ProgramError } from '../compiler/program';
+
+/**
+ * Messages between the host page, the sandboxed iframe and the renderer worker. The iframe relays
+ * host messages to the worker and worker messages to the host unchanged; it adds only what it
+ * alone knows (its own lifecycle). Every message is plain, structured-cloneable data.
+ */
+
+/** Frame statistics read back from the GPU right after a draw, for "is anything on screen" checks. */
+export interface FrameStats {
+  width: number;
+  height: number;
+  /** Mean brightness 0–255 and its standard deviation over a coarse grid of samples. */
+  mean: number;
+  stddev: number;
+  /** Distinct colours among the samples: 1 means a flat (blank) frame. */
+  distinct: number;
+  /** A short fingerprint of the sampled pixels, to tell two frames apart. */
+  signature: string;
+}
+
+export type ToSandbox =
+  | { t: 'apply'; id: number; program: Program; mode: 'replace' | 'amend' }
+  | { t: 'probe'; id: number }
+  | { t: 'pointer'; x: number; y: number; buttons: number }
+  | { t: 'resize'; width: number; height: number }
+  /** Host → iframe only: kill the renderer and start a fresh one (after a hang). */
+  | { t: 'restart'; reason: string };
+
+/** iframe → worker only: the worker's canvas and identity. */
+export interface InitRenderer {
+  t: 'init';
+  canvas: OffscreenCanvas;
+  width: number;
+  height: number;
+  generation: number;
+}
+
+export type FromSandbox =
+  /** iframe: its script runs and can take messages. */
+  | { t: 'frame-ready' }
+  /** worker: hydra is initialised on a fresh canvas. */
+  | { t: 'renderer-ready'; generation: number }
+  | { t: 'applied'; id: number; ok: true; ms: number }
+  | { t: 'applied'; id: number; ok: false; error: ProgramError; ms: number }
+  /** worker: the first frame of program `id` was drawn, at `at` (ms since the epoch). */
+  | { t: 'first-frame'; id: number; at: number }
+  /** worker, every 100 ms while its thread is free: the watchdog's heartbeat. */
+  | { t: 'beat'; frames: number; program: number; generation: number }
+  /** worker: the running program failed after it was applied (a value function threw…), reported once. */
+  | { t: 'runtime-error'; id: number; error: ProgramError }
+  | { t: 'probe'; id: number; stats: FrameStats | null }
+  /** worker or iframe: the renderer cannot run at all (no WebGL…). */
+  | { t: 'fatal'; message: string };
+
+export const HEARTBEAT_MS = 100;

@@ -1,0 +1,118 @@
+/**
+ * The renderer worker: hydra-synth on an OffscreenCanvas, started from a blob: URL by the
+ * sandboxed iframe, so user code runs on its own thread (a hang cannot freeze the page) in an
+ * opaque origin (it cannot act with the app's rights). Everything here is captured before any
+ * user code runs; user code shares this global scope, so nothing of ours is reachable from it.
+ */
+import './worker-shim';
+import { frameStats } from './frame-stats';
+import { createHydraRuntime, type HydraRuntime } from './hydra-runtime';
+import { createProgramRunner } from './program-runner';
+import { HEARTBEAT_MS, type FromSandbox, type InitRenderer, type ToSandbox } from './protocol';
+import { installScopedTimers } from './scoped-timers';
+
+const post = (globalThis.postMessage as (message: FromSandbox) => void).bind(globalThis);
+const listen = globalThis.addEventListener.bind(globalThis);
+let started = false;
+
+listen('message', (event: MessageEvent<InitRenderer | ToSandbox>) => {
+  // User code can dispatch synthetic message events on this scope; only the browser's count.
+  if (!event.isTrusted || started || event.data?.t !== 'init') return;
+  started = true;
+  start(event.data);
+});
+
+function start(init: InitRenderer): void {
+  let runtime: HydraRuntime;
+  let runner: ReturnType<typeof createProgramRunner> | undefined;
+  try {
+    runtime = createHydraRuntime({
+      canvas: init.canvas,
+      width: init.width,
+      height: init.height,
+      scope: () => runner?.scope(),
+      notice: (message) => {
+        const id = runner?.scope()?.id ?? runner?.runningId();
+        if (id !== undefined) post({ t: 'runtime-error', id, error: { kind: 'invalid', message } });
+      },
+    });
+  } catch (error) {
+    post({ t: 'fatal', message: `The renderer could not start WebGL: ${(error as Error).message}` });
+    return;
+  }
+  const timers = installScopedTimers(
+    globalThis as never,
+    () => runner?.scope(),
+    (owner, fn, args) => runner?.runCallback(owner, fn, args),
+  );
+  const run = createProgramRunner(runtime, timers, (id, error) => post({ t: 'runtime-error', id, error }));
+  runner = run;
+
+  let frames = 0;
+  let last = 0;
+  let firstFrameOf: number | undefined;
+  const probes: number[] = [];
+
+  const frame = (now: number) => {
+    timers.requestAnimationFrame(frame);
+    const dt = last ? Math.min(now - last, 250) : 1000 / 60;
+    last = now;
+    run.beginFrame();
+    runtime.hydra.tick(dt);
+    frames++;
+    if (firstFrameOf !== undefined) {
+      post({ t: 'first-frame', id: firstFrameOf, at: performance.timeOrigin + performance.now() });
+      firstFrameOf = undefined;
+    }
+    if (probes.length) {
+      const ids = probes.splice(0);
+      const stats = readFrame();
+      for (const id of ids) post({ t: 'probe', id, stats });
+    }
+  };
+
+  /** Reads the frame just drawn (the drawing buffer is not preserved past this task). */
+  const readFrame = () => {
+    try {
+      const { gl } = runtime;
+      const width = gl.drawingBufferWidth;
+      const height = gl.drawingBufferHeight;
+      const pixels = new Uint8Array(width * height * 4);
+      gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+      return frameStats(pixels, width, height);
+    } catch {
+      return null;
+    }
+  };
+
+  // Applies run one at a time, in order: a program with top-level await finishes before the next.
+  let queue: Promise<void> = Promise.resolve();
+  listen('message', (event: MessageEvent<ToSandbox>) => {
+    if (!event.isTrusted) return;
+    const msg = event.data;
+    switch (msg?.t) {
+      case 'apply':
+        queue = queue.then(async () => {
+          const started = performance.now();
+          const outcome = await run.apply(msg.id, msg.program, msg.mode);
+          const ms = Math.round((performance.now() - started) * 10) / 10;
+          if (outcome.ok) firstFrameOf = msg.id;
+          post(outcome.ok ? { t: 'applied', id: msg.id, ok: true, ms } : { t: 'applied', id: msg.id, ok: false, error: outcome.error, ms });
+        });
+        break;
+      case 'probe':
+        probes.push(msg.id);
+        break;
+      case 'pointer':
+        runtime.pointer(msg.x, msg.y, msg.buttons);
+        break;
+      case 'resize':
+        run.resizeDefault(msg.width, msg.height);
+        break;
+    }
+  });
+
+  timers.setInterval(() => post({ t: 'beat', frames, program: run.runningId() ?? 0, generation: init.generation }), HEARTBEAT_MS);
+  timers.requestAnimationFrame(frame);
+  post({ t: 'renderer-ready', generation: init.generation });
+}

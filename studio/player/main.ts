@@ -1,0 +1,39 @@
+import { starterPresets } from '../../presets';
+import { Executor } from '../../runtime/executor/executor';
+import { FALLBACK_PROGRAM } from '../../runtime/executor/fallback';
+import { createMemorySink, createTelemetry } from '../../runtime/telemetry/events';
+import { createClientRegistry } from '../plugins';
+import { createPlayer } from './player';
+import './player.css';
+
+const root = document.getElementById('player') as HTMLElement;
+const memory = createMemorySink();
+const telemetry = createTelemetry(memory.sink);
+const executor = new Executor({
+  container: root.querySelector('[data-testid=stage]') as HTMLElement,
+  sandboxUrl: '/sandbox/frame.html',
+  fallback: FALLBACK_PROGRAM,
+  telemetry,
+});
+
+const player = createPlayer({
+  root,
+  executor,
+  registry: createClientRegistry(),
+  presets: starterPresets,
+  params: new URLSearchParams(location.search),
+});
+
+/** For tests and monitoring: the player's state, telemetry and a frame probe. */
+Object.assign(window, {
+  patchroomPlayer: {
+    state: () => executor.state,
+    frames: () => executor.frames,
+    events: () => memory.events(),
+    probe: () => executor.probe(),
+    presets: () => starterPresets.map((p) => ({ id: p.id, name: p.name, kind: p.kind })),
+    current: () => player.current(),
+    select: (index: number) => player.select(index),
+    applyCode: (code: string, name?: string) => player.applyCode(code, name),
+  },
+});

@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+
+const sandboxDir = join(import.meta.dirname, 'dist/client/sandbox');
+
+/**
+ * Dev server only: serves the sandbox bundles (built by `npm run build:sandbox -- --watch`) and
+ * the player's routes, with the same headers the production server sends.
+ */
+function devRoutes(): Plugin {
+  return {
+    name: 'patchroom-dev-routes',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        if (url.pathname.startsWith('/sandbox/')) {
+          const file = normalize(join(sandboxDir, url.pathname.slice('/sandbox/'.length)));
+          if (!file.startsWith(sandboxDir) || !existsSync(file)) {
+            res.statusCode = 404;
+            res.end('Sandbox not built yet: run `npm run build:sandbox`.');
+            return;
+          }
+          if (file.endsWith('.html')) res.setHeader('Content-Security-Policy', 'sandbox allow-scripts');
+          res.setHeader('Content-Type', file.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8');
+          res.end(readFileSync(file));
+          return;
+        }
+        if (url.pathname === '/' || url.pathname === '/play' || url.pathname.startsWith('/play/')) req.url = `/play.html${url.search}`;
+        next();
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  root: 'studio',
+  publicDir: false,
+  plugins: [devRoutes()],
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    sourcemap: true,
+    rollupOptions: {
+      input: { play: join(import.meta.dirname, 'studio/play.html') },
+    },
+  },
+  server: { port: 5173 },
+});
