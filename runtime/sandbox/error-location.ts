@@ -14,10 +14,16 @@ export function sourceName(programId: number): string {
   return `patchroom-program-${programId}.js`;
 }
 
-export function locate(stack: string | undefined, name: string, lineOffset: number): StackLocation | undefined {
+/**
+ * The user's line in a stack. `functionSite` (from `calibrate`) is the frame prefix an engine that
+ * ignores sourceURL gives functions made at our one `new Function` call site; without it only frames
+ * named after the program count. Frames of other generated code (regl builds its draw calls with
+ * `Function` too) must never be mistaken for the user's.
+ */
+export function locate(stack: string | undefined, name: string, lineOffset: number, functionSite?: string): StackLocation | undefined {
   if (!stack) return undefined;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const patterns = [new RegExp(`${escaped}:(\\d+):(\\d+)`), /> Function:(\d+):(\d+)/, /<anonymous>:(\d+):(\d+)/];
+  const patterns = [new RegExp(`${escapeRegExp(name)}:(\\d+):(\\d+)`)];
+  if (functionSite) patterns.push(new RegExp(`${escapeRegExp(functionSite)}:(\\d+):(\\d+)`));
   for (const pattern of patterns) {
     const match = pattern.exec(stack);
     if (match) {
@@ -28,19 +34,37 @@ export function locate(stack: string | undefined, name: string, lineOffset: numb
   return undefined;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
  * Measures how far the engine shifts line numbers in `new Function` bodies: throws from line 1 of a
  * function built exactly like user code is, and reads back what line the stack reports.
  */
 export function calibrate(makeFunction: (body: string, name: string) => () => unknown): number {
+  return calibrateLocator(makeFunction).offset;
+}
+
+export interface Locator {
+  offset: number;
+  functionSite?: string;
+}
+
+/** Like `calibrate`, and also learns how this engine names frames of our functions if it ignores sourceURL. */
+export function calibrateLocator(makeFunction: (body: string, name: string) => () => unknown): Locator {
   const name = 'patchroom-calibrate.js';
   try {
     makeFunction('throw new Error("calibrate")', name)();
   } catch (error) {
-    const found = locate((error as Error).stack, name, 0);
-    if (found) return found.line - 1;
+    const stack = (error as Error).stack;
+    const found = locate(stack, name, 0);
+    if (found) return { offset: found.line - 1 };
+    // Firefox without sourceURL: `…renderer.js line 123 > Function:3:7`.
+    const site = /(\S+ line \d+ > (?:Async)?Function):(\d+):\d+/.exec(stack ?? '');
+    if (site) return { offset: Number(site[2]) - 1, functionSite: site[1]! };
   }
-  return 0;
+  return { offset: 0 };
 }
 
 /** A one-line description of a value for error messages: `"fast" (a string)`, `NaN`, `{…} (an object)`. */

@@ -1,5 +1,5 @@
 import type { Program, ProgramError } from '../compiler/program';
-import { calibrate, locate, sourceName } from './error-location';
+import { calibrateLocator, locate, sourceName } from './error-location';
 import type { HydraRuntime } from './hydra-runtime';
 import { ShaderError } from './hydra-runtime';
 import { instrument } from './instrument';
@@ -38,9 +38,8 @@ export function createProgramRunner(
 ) {
   const g = globalThis as Record<string, unknown>;
   const budget = createLoopBudget();
-  const offsets = {
-    sync: calibrate((body, name) => makeFunction(body, name, false) as () => unknown),
-  };
+  const locator = calibrateLocator((body, name) => makeFunction(body, name, false) as () => unknown);
+  const where = (stack: string | undefined, name: string) => locate(stack, name, locator.offset, locator.functionSite);
   let running: ProgramScope | undefined;
   let evaluating: ProgramScope | undefined;
   let active: ProgramScope | undefined;
@@ -61,16 +60,16 @@ export function createProgramRunner(
   function toProgramError(error: unknown, kind: ProgramError['kind'], id: number, site?: Error): ProgramError {
     const name = sourceName(id);
     const e = error as Partial<Error> | undefined;
-    const where =
+    const at =
       error instanceof LoopBudgetError
         ? { line: error.line, column: 1 }
-        : (locate(e?.stack, name, offsets.sync) ?? (site ? locate(site.stack, name, offsets.sync) : undefined));
+        : (where(e?.stack, name) ?? (site ? where(site.stack, name) : undefined));
     const message = error instanceof Error ? (error.name && !['Error', 'LoopBudgetError', 'ShaderError', 'DeadlineError'].includes(error.name) ? `${error.name}: ${error.message}` : error.message) : `Uncaught ${String(error)}`;
     const timedOut = error instanceof LoopBudgetError || error instanceof DeadlineError;
     const result: ProgramError = { kind: timedOut ? 'timeout' : error instanceof ShaderError ? 'shader' : kind, message };
-    if (where) {
-      result.line = where.line;
-      result.column = where.column;
+    if (at) {
+      result.line = at.line;
+      result.column = at.column;
     }
     return result;
   }

@@ -44,7 +44,8 @@ export function createPlayer({ root, executor, registry, presets, params }: Play
   function showError(program: Program, error: ProgramError, phase: 'apply' | 'render' | 'hang') {
     const where = [error.line ? `line ${error.line}` : '', error.node ? `node ${error.node}` : ''].filter(Boolean).join(', ');
     const title = `${program.name ?? 'This program'} ${phase === 'render' ? 'hit an error while running' : phase === 'hang' ? 'stopped responding' : 'could not start'}`;
-    const after = phase === 'render' ? '' : executor.state === 'fallback' ? ' Showing the fallback picture.' : ' The last good picture keeps playing.';
+    const nothingGoodYet = executor.state === 'loading' || executor.state === 'fallback';
+    const after = phase === 'render' ? '' : nothingGoodYet ? ' Showing the fallback picture instead.' : ' The last good picture keeps playing.';
     errorEl.replaceChildren(
       element('strong', title),
       element('span', `${error.message}${where ? ` (${where})` : ''}${after}`),

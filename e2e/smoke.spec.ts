@@ -1,0 +1,59 @@
+import { events, expect, expectFramesAdvance, expectNonBlank, openPlayer, probe, screenStats, test, waitForState } from './fixtures';
+
+test('player smoke: first frame, ten preset switches, a crashing preset, no console errors', async ({ page, consoleErrors }) => {
+  await openPlayer(page);
+  await waitForState(page, 'running');
+  expectNonBlank(await screenStats(page), 'first frame');
+  await expect(page.getByTestId('preset-name')).not.toBeEmpty();
+
+  const presets = await page.evaluate(() => window.patchroomPlayer.presets());
+  expect(presets.length).toBeGreaterThanOrEqual(2);
+  for (let i = 1; i <= 10; i++) {
+    const successes = (await events(page)).filter((e) => e.name === 'hydra_preset_eval_success').length;
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await events(page)).filter((e) => e.name === 'hydra_preset_eval_success').length).toBe(successes + 1);
+    const expected = presets[i % presets.length]!;
+    await expect(page.getByTestId('preset-name')).toHaveText(expected.name);
+    await waitForState(page, 'running');
+    expectNonBlank(await probe(page), `after switch ${i} to ${expected.id}`);
+    expectNonBlank(await screenStats(page), `screen after switch ${i}`);
+  }
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('preset-name')).toHaveText(presets[9 % presets.length]!.name);
+
+  const result = await page.evaluate(() => window.patchroomPlayer.applyCode('osc(30, 0.1).out()\nthrow new Error("smoke test crash")', 'Crashing preset'));
+  expect(result.ok).toBe(false);
+  const overlay = page.getByRole('alert');
+  await expect(overlay).toBeVisible();
+  await expect(overlay).toContainText('smoke test crash');
+  await expect(overlay).toContainText('line 2');
+  await waitForState(page, 'recovered');
+  expectNonBlank(await screenStats(page), 'frame after the crash');
+  await expectFramesAdvance(page);
+  expect((await events(page)).some((e) => e.name === 'hydra_preset_eval_error' && e.error_message?.includes('smoke test crash'))).toBe(true);
+
+  expect(consoleErrors).toEqual([]);
+});
+
+test('an audio-reactive sketch runs unchanged without a microphone', async ({ page, consoleErrors }) => {
+  await openPlayer(page);
+  const result = await page.evaluate(() =>
+    window.patchroomPlayer.applyCode('a.setBins(4)\na.setSmooth(0.8)\nosc(20, 0.1, () => 1 + a.fft[0] * 4).kaleid(() => 3 + a.fft[1]).out()', 'Audio sketch'),
+  );
+  expect(result).toEqual({ ok: true });
+  await waitForState(page, 'running');
+  expectNonBlank(await probe(page), 'audio sketch');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a share link (?code=) plays its code; a broken link says so and plays a preset', async ({ page }) => {
+  const code = Buffer.from('osc(12, 0.1, 1).mult(shape(4, 0.6, 0.3)).rotate(() => time).out()').toString('base64url');
+  await openPlayer(page, `?code=${code}`);
+  await waitForState(page, 'running');
+  await expect(page.getByTestId('preset-name')).toHaveText('Shared code');
+  expectNonBlank(await probe(page), 'shared code');
+
+  await openPlayer(page, '?code=%%%not-base64');
+  await expect(page.getByRole('alert')).toContainText('not valid base64url');
+  await waitForState(page, 'running');
+});
