@@ -9,11 +9,13 @@ import { join } from 'node:path';
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.PATCHROOM_URL) return async () => {};
-  const entry = join(import.meta.dirname, '..', 'dist', 'server', 'main.js');
+  // PATCHROOM_DIST lets a run use a copy of the build while another build is being written.
+  const dist = process.env.PATCHROOM_DIST ?? join(import.meta.dirname, '..', 'dist');
+  const entry = join(dist, 'server', 'main.js');
   if (!existsSync(entry)) throw new Error('No server build: run `npm run build` before `npm run e2e`.');
   const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-e2e-'));
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    env: { ...process.env, CLIENT_DIR: join(dist, 'client'), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -207,6 +207,8 @@ export function createProgramRunner(
     /** The scope that owns whatever user code creates right now. */
     scope: () => active,
     runningId: () => running?.id,
+    /** What the running program holds: timers, listeners, textures, bitmaps. */
+    held: () => running?.size ?? 0,
     /** The player's size changed: follow it, unless the program chose its own resolution. */
     resizeDefault(width: number, height: number) {
       const w = Math.max(1, Math.min(4096, Math.round(width)));

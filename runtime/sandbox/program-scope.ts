@@ -71,6 +71,11 @@ export class ProgramScope {
     if (this.resources.delete(resource)) disposeOne(resource);
   }
 
+  /** How many things this scope holds (for leak checks). */
+  get size(): number {
+    return this.cleanups.size + this.resources.size;
+  }
+
   owns(resource: unknown): boolean {
     return this.resources.has(resource as Disposable);
   }

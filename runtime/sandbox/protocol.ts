@@ -17,6 +17,9 @@ export interface FrameStats {
   distinct: number;
   /** A short fingerprint of the sampled pixels, to tell two frames apart. */
   signature: string;
+  /** Live GPU textures, and things the running program holds (timers, listeners, bitmaps): for leak checks. */
+  textures?: number;
+  held?: number;
 }
 
 export type ToSandbox =
