@@ -20,7 +20,7 @@ export default defineConfig(({ mode }) => {
       outDir: join(import.meta.dirname, 'dist/client/sandbox'),
       emptyOutDir: false,
       copyPublicDir: false,
-      sourcemap: true,
+      sourcemap: entry === 'renderer',
       lib: {
         entry: join(import.meta.dirname, `runtime/sandbox/${entry}.ts`),
         formats: ['iife'],
@@ -30,10 +30,18 @@ export default defineConfig(({ mode }) => {
     },
     plugins: [
       {
+        // frame.html carries the frame script inline: one request fewer on the way to the first frame.
         name: 'patchroom-sandbox-html',
-        generateBundle() {
+        generateBundle(_options, bundle) {
           if (entry !== 'frame') return;
-          this.emitFile({ type: 'asset', fileName: 'frame.html', source: readFileSync(join(import.meta.dirname, 'runtime/sandbox/frame.html'), 'utf8') });
+          const chunk = bundle['frame.js'];
+          if (!chunk || chunk.type !== 'chunk') throw new Error('frame.js was not built');
+          const script = chunk.code.replace(/<\/script/gi, '<\\/script').replace(/\/\/# sourceMappingURL=.*$/m, '');
+          const html = readFileSync(join(import.meta.dirname, 'runtime/sandbox/frame.html'), 'utf8').replace('<script src="frame.js"></script>', () => `<script>${script}</script>`);
+          if (!html.includes(script)) throw new Error('frame.html has no <script src="frame.js"> placeholder');
+          delete bundle['frame.js'];
+          delete bundle['frame.js.map'];
+          this.emitFile({ type: 'asset', fileName: 'frame.html', source: html });
         },
       },
     ],

@@ -82,7 +82,7 @@ test('preset code cannot navigate or replace the page', async ({ page }) => {
     `try { location.href = 'https://example.com/' } catch (e) {}
      try { self.location = 'https://example.com/' } catch (e) {}
      try { postMessage({ t: 'restart', reason: 'spoof' }) } catch (e) {}
-     try { self.dispatchEvent(new MessageEvent('message', { data: { t: 'apply', id: 999, program: { code: 'solid(1,0,0).out()' }, mode: 'replace' } })) } catch (e) {}
+     try { self.dispatchEvent(new MessageEvent('message', { data: { t: 'apply', id: 999, code: 'solid(1,0,0).out()', async: false, mode: 'replace' } })) } catch (e) {}
      osc(12, 0.1, 1).out()`,
   );
   expect(result.ok).toBe(true);

@@ -1,9 +1,9 @@
-import { events, expect, expectFramesAdvance, expectNonBlank, openPlayer, probe, screenStats, test, waitForState } from './fixtures';
+import { events, expect, expectFramesAdvance, expectNonBlank, expectScreenNonBlank, openPlayer, probe, test, waitForState } from './fixtures';
 
 test('player smoke: first frame, ten preset switches, a crashing preset, no console errors', async ({ page, consoleErrors }) => {
   await openPlayer(page);
   await waitForState(page, 'running');
-  expectNonBlank(await screenStats(page), 'first frame');
+  await expectScreenNonBlank(page, 'first frame');
   await expect(page.getByTestId('preset-name')).not.toBeEmpty();
 
   const presets = await page.evaluate(() => window.patchroomPlayer.presets());
@@ -16,7 +16,7 @@ test('player smoke: first frame, ten preset switches, a crashing preset, no cons
     await expect(page.getByTestId('preset-name')).toHaveText(expected.name);
     await waitForState(page, 'running');
     expectNonBlank(await probe(page), `after switch ${i} to ${expected.id}`);
-    expectNonBlank(await screenStats(page), `screen after switch ${i}`);
+    await expectScreenNonBlank(page, `screen after switch ${i}`);
   }
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('preset-name')).toHaveText(presets[9 % presets.length]!.name);
@@ -28,7 +28,7 @@ test('player smoke: first frame, ten preset switches, a crashing preset, no cons
   await expect(overlay).toContainText('smoke test crash');
   await expect(overlay).toContainText('line 2');
   await waitForState(page, 'recovered');
-  expectNonBlank(await screenStats(page), 'frame after the crash');
+  await expectScreenNonBlank(page, 'frame after the crash');
   await expectFramesAdvance(page);
   expect((await events(page)).some((e) => e.name === 'hydra_preset_eval_error' && e.error_message?.includes('smoke test crash'))).toBe(true);
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import Koa from 'koa';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
-import { indexBuild, serveStatic } from './static-files';
+import { indexBuild, serveStatic, type StaticFile } from './static-files';
 
 /** Pages the app routes to its HTML entry points. */
 const PAGES: Array<[RegExp, string]> = [[/^\/play(\/[A-Za-z0-9_-]{1,64})?\/?$/, '/play.html']];
@@ -36,10 +37,19 @@ export class HttpError extends Error {
  */
 export function createApp(config: ServerConfig, log: Logger) {
   const app = new Koa({ proxy: false });
-  const files = indexBuild(config.clientDir);
+  const files = existsSync(config.clientDir) ? indexBuild(config.clientDir) : new Map<string, StaticFile>();
   if (!files.has('/play.html') || !files.has('/sandbox/frame.html')) {
     throw new Error(`No built player in ${config.clientDir}: run \`npm run build\` first.`);
   }
+
+  // Errors Koa meets after the response started (a stream failing, a client going away) would go to
+  // stderr as bare stack traces: log them as JSON, and a client that disconnected mid-download only at debug.
+  app.on('error', (error: Error & { code?: string }, ctx?: { state?: { requestId?: string }; path?: string }) => {
+    const gone = error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE';
+    const fields = { request_id: ctx?.state?.requestId, path: ctx?.path, error: gone ? error.message : (error.stack ?? String(error)) };
+    if (gone) log.debug('client went away', fields);
+    else log.error('response failed', fields);
+  });
 
   app.use(async (ctx, next) => {
     const started = performance.now();

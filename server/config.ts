@@ -29,7 +29,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
+  // Decimal digits only: Number() would also take "0x1F90", "1e3" or "80.0".
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
   return value;
 }

@@ -12,7 +12,9 @@ export interface Logger {
 export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (line) => process.stdout.write(line + '\n')): Logger {
   const log = (at: LogLevel) => (msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[at] < ORDER[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields }));
+    // A field named `time`, `level` or `msg` must not disguise the entry (an error as info): ours win, and stay first.
+    const head = { time: new Date().toISOString(), level: at, msg };
+    write(JSON.stringify(Object.assign({ ...head }, fields, head)));
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -61,12 +61,15 @@ export function serveStatic(files: Map<string, StaticFile>, headers: (path: stri
     for (const [name, value] of Object.entries(headers(ctx.path))) ctx.set(name, value);
     ctx.lastModified = file.mtime;
     ctx.etag = `W/"${file.size.toString(16)}-${file.mtime.getTime().toString(16)}"`;
+    // ctx.fresh is only ever true for a 2xx status, and Koa's default is 404.
+    ctx.status = 200;
     if (ctx.fresh) {
       ctx.status = 304;
       return;
     }
     ctx.type = file.type;
     ctx.length = file.size;
-    ctx.body = ctx.method === 'HEAD' ? null : createReadStream(file.path);
+    // HEAD: headers only. (A null body would turn the answer into a 204 without type and length.)
+    if (ctx.method === 'GET') ctx.body = createReadStream(file.path);
   };
 }

@@ -80,8 +80,15 @@ export function structuralNodes(plugin: string): NodeDefinition[] {
   ];
 }
 
+/** `() => …`, `(t) => …`, `x => …`, `function …`: an expression that is itself a function. */
+const FUNCTION_EXPRESSION = /^\s*(?:(?:async\s+)?(?:\([\w\s,]*\)|[A-Za-z_$][\w$]*)\s*=>|(?:async\s+)?function\b)/;
+
 /** The current value of a number parameter as an expression: connected ones are functions, called. */
 function valueOf(ctx: CompileContext, id: string): string {
   const text = ctx.number(id);
-  return ctx.connected(id) || text.includes('=>') ? `(${text})()` : text.startsWith('[') ? `${text}[0]` : text;
+  if (ctx.connected(id) || FUNCTION_EXPRESSION.test(text)) return `(${text})()`;
+  // A stored list of numbers (a hydra sequence): an lfo takes its first value.
+  if (/^\[[\d\s.,eE+-]*\]$/.test(text)) return `${text}[0]`;
+  // Expressions are spliced into `time * rate` and `amplitude * wave`: `1 + 1` must stay one operand.
+  return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/.test(text) ? text : `(${text})`;
 }

@@ -72,7 +72,7 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
       const edge = edgeInto(port);
       return edge ? compileNode(nodes.get(edge.from.node)!) : undefined;
     };
-    const stored = (id: string): ParamValue | undefined => node.params?.[id];
+    const stored = (id: string): ParamValue | undefined => (node.params && Object.hasOwn(node.params, id) ? node.params[id] : undefined);
     const paramDef = (id: string): ParamDefinition => {
       const p = params.get(id);
       if (!p) throw new Error(`node type ${def.type} has no parameter "${id}"`);
@@ -175,12 +175,14 @@ export function formatNumber(n: number): string {
 function fallbackText(def: NodeDefinition): string {
   if (def.kind === 'output') return '';
   const out = def.outputs[0];
-  if (out?.type === 'number') return '0';
+  // Number outputs are always functions (`() => …`); consumers such as the lfo call them.
+  if (out?.type === 'number') return '() => 0';
   return DEFAULT_TEXTURE;
 }
 
 /** Natural order, so `n2` sorts before `n10`. */
 function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  // `o01` and `o1` collate as equal: fall back to code-unit order so the input order never matters.
+  return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 }
 

@@ -1,5 +1,6 @@
 import { nodeAtLine, type Program, type ProgramError } from '../compiler/program';
-import type { FrameStats, FromSandbox } from '../sandbox/protocol';
+import { instrument } from '../sandbox/instrument';
+import { LOOP_GUARD, type FrameStats, type FromSandbox } from '../sandbox/protocol';
 import type { Telemetry } from '../telemetry/events';
 import { createSandboxFrame } from './sandbox-frame';
 import { createWatchdog } from './watchdog';
@@ -25,6 +26,8 @@ export type ExecutorEvent =
 export interface ExecutorOptions {
   container: HTMLElement;
   sandboxUrl: string;
+  /** The sandbox iframe when the page's HTML already has it (starts loading earlier). */
+  frame?: HTMLIFrameElement | null;
   /** Runs when nothing good has run yet and a program fails. Must be known to work. */
   fallback: Program;
   telemetry: Telemetry;
@@ -74,7 +77,12 @@ export class Executor {
       paused: () => document.visibilityState === 'hidden',
       onHang: (ms) => this.onHang(ms),
     });
-    this.frame = createSandboxFrame({ container: options.container, url: options.sandboxUrl, onMessage: (m) => this.onMessage(m) });
+    this.frame = createSandboxFrame({
+      container: options.container,
+      url: options.sandboxUrl,
+      existing: options.frame ?? null,
+      onMessage: (m) => this.onMessage(m),
+    });
   }
 
   get state(): PlayerState {
@@ -127,7 +135,7 @@ export class Executor {
     return new Promise((resolve) => {
       const job: Job = { id: this.nextId++, program, mode, correlation, resolve, internal, startedAt: performance.now() };
       this.programs.set(job.id, program);
-      if (first && !this.current && this.frame.ready) {
+      if (first && !this.current && this.frame.accepting) {
         this.send(job);
         return;
       }
@@ -138,16 +146,22 @@ export class Executor {
   }
 
   private pump(): void {
-    if (this.current || !this.queued || !this.frame.ready) return;
+    if (this.current || !this.queued || !this.frame.accepting) return;
     const job = this.queued;
     this.queued = undefined;
     this.send(job);
   }
 
+  /** Checks syntax and guards loops here, so a typo costs no round trip and the renderer needs no parser. */
   private send(job: Job): void {
     this.current = job;
     job.startedAt = performance.now();
-    this.frame.send({ t: 'apply', id: job.id, program: job.program, mode: job.mode });
+    const checked = instrument(job.program.code, LOOP_GUARD);
+    if (!checked.ok) {
+      this.finish(job, { kind: 'syntax', message: checked.message, line: checked.line, column: checked.column });
+      return;
+    }
+    this.frame.send({ t: 'apply', id: job.id, code: checked.code, async: checked.async, mode: job.mode });
   }
 
   private onMessage(message: FromSandbox): void {
@@ -156,6 +170,10 @@ export class Executor {
         this.watchdog.start();
         this.recoverIfNeeded();
         this.pump();
+        break;
+      case 'busy':
+        // Only while applying: that is when the renderer compiles shaders.
+        if (this.current) this.watchdog.grace(Math.min(message.ms, 10_000));
         break;
       case 'beat':
         this.watchdog.beat();
@@ -188,7 +206,16 @@ export class Executor {
       case 'fatal':
         this.emitEvent({ type: 'fatal', message: message.message });
         break;
+      case 'context-lost':
+        // Not the program's fault: a new renderer gets the same program back.
+        this.watchdog.stop();
+        if (this.current) this.queued ??= this.current;
+        this.current = undefined;
+        this.needsRecovery = true;
+        this.frame.restart('webgl context lost');
+        break;
       case 'frame-ready':
+        this.pump();
         break;
     }
   }

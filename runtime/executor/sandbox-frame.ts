@@ -2,6 +2,11 @@ import type { FromSandbox, ToSandbox } from '../sandbox/protocol';
 
 export interface SandboxFrameOptions {
   container: HTMLElement;
+  /**
+   * An iframe already in the page's HTML (sandbox="allow-scripts", src = url): it starts loading
+   * with the page instead of after the app's script, which is most of the way to the first frame.
+   */
+  existing?: HTMLIFrameElement | null;
   /** URL of the sandbox document (served with `Content-Security-Policy: sandbox allow-scripts`). */
   url: string;
   onMessage: (message: FromSandbox) => void;
@@ -19,12 +24,18 @@ export function createSandboxFrame(options: SandboxFrameOptions) {
   let iframe: HTMLIFrameElement | undefined;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let rendererReady = false;
+  let frameReady = false;
 
   const onWindowMessage = (event: MessageEvent) => {
     if (!iframe || event.source !== iframe.contentWindow) return;
     const message = event.data as FromSandbox;
     if (!message || typeof message.t !== 'string') return;
+    if (message.t === 'frame-ready') {
+      if (frameReady) return; // answered both to our hello and on its own load
+      frameReady = true;
+    }
     if (message.t === 'renderer-ready') {
+      if (rendererReady) return;
       rendererReady = true;
       clearTimeout(restartTimer);
     }
@@ -40,9 +51,16 @@ export function createSandboxFrame(options: SandboxFrameOptions) {
   options.container.addEventListener('pointerdown', onPointer);
   options.container.addEventListener('pointerup', onPointer);
 
-  function create() {
-    iframe?.remove();
+  function create(existing?: HTMLIFrameElement | null) {
     rendererReady = false;
+    frameReady = false;
+    if (existing && existing.getAttribute('sandbox') === 'allow-scripts') {
+      iframe = existing;
+      iframe.tabIndex = -1;
+      send({ t: 'hello' }); // lost if it has not loaded yet; then it announces itself
+      return;
+    }
+    iframe?.remove();
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', 'allow-scripts');
     frame.setAttribute('referrerpolicy', 'no-referrer');
@@ -61,10 +79,14 @@ export function createSandboxFrame(options: SandboxFrameOptions) {
     iframe?.contentWindow?.postMessage(message, '*');
   }
 
-  create();
+  create(options.existing);
 
   return {
     send,
+    /** The iframe runs and passes messages on: a worker still starting queues them. */
+    get accepting() {
+      return frameReady;
+    },
     get ready() {
       return rendererReady;
     },

@@ -26,13 +26,14 @@ export function createWatchdog(options: WatchdogOptions) {
     });
   let lastBeat = 0;
   let lastCheck = 0;
+  let graceUntil = 0;
   let cancel: (() => void) | undefined;
 
   const check = () => {
     const t = now();
     const delayed = t - lastCheck > checkEvery * 4;
     lastCheck = t;
-    if (delayed || options.paused?.()) {
+    if (delayed || options.paused?.() || t < graceUntil) {
       lastBeat = t;
       return;
     }
@@ -56,6 +57,11 @@ export function createWatchdog(options: WatchdogOptions) {
     stop,
     beat() {
       lastBeat = now();
+      graceUntil = 0;
+    },
+    /** The renderer announced blocking work (shader compiles): silence is expected for up to `ms`. */
+    grace(ms: number) {
+      graceUntil = now() + ms;
     },
     running: () => cancel !== undefined,
   };

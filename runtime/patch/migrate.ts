@@ -43,7 +43,7 @@ export function migratePatch(
     try {
       patch = { ...step.migrate(patch), version: v + 1 };
     } catch (error) {
-      return { ok: false, code: 'migration-failed', message: `Migrating from format ${v} failed: ${(error as Error).message}` };
+      return { ok: false, code: 'migration-failed', message: `Migrating from format ${v} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     applied.push(step.describe);
   }

@@ -86,6 +86,11 @@ function parseNode(n: unknown, index: number, issues: PatchIssue[]): PatchNode |
       }
       const params: Record<string, ParamValue> = {};
       for (const [key, value] of entries) {
+        // `params["__proto__"] = …` would replace the object's prototype instead of storing a parameter.
+        if (!isId(key) || key === '__proto__') {
+          issues.push(issue('bad-param', `Node "${id}" has a parameter name that is not 1–${PATCH_LIMITS.idLength} letters, digits, "_" or "-".`, { node: id }));
+          continue;
+        }
         const problem = paramProblem(value);
         if (problem) issues.push(issue('bad-param', `Parameter "${key}" of node "${id}" ${problem}.`, { node: id, port: key }));
         else params[key] = value as ParamValue;

@@ -106,8 +106,11 @@ function paramValueProblem(def: ParamDefinition, value: ParamValue): string | un
 /** An expression must parse as exactly one JavaScript expression (no statements smuggled after it). */
 export function expressionProblem(source: string): string | undefined {
   try {
-    const node = parseExpressionAt(source, 0, { ecmaVersion: 'latest' });
+    // preserveParens: otherwise `(1)` parses as the literal inside and the closing ")" looks like extra text.
+    const node = parseExpressionAt(source, 0, { ecmaVersion: 'latest', preserveParens: true });
     if (source.slice(node.end).trim() !== '') return `has text after its expression: "${source.slice(node.end).trim().slice(0, 40)}"`;
+    // `1, 2` is one expression, but placed in a call (`osc(1, 2)`) it becomes two arguments.
+    if (node.type === 'SequenceExpression') return 'must be a single expression, not a comma-separated list (wrap it in parentheses)';
     return undefined;
   } catch (error) {
     return `is not a valid expression: ${(error as Error).message}`;

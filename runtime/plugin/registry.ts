@@ -27,6 +27,10 @@ export interface Registry {
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const NODE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+/** Port and parameter ids appear in patch edges, which only allow these characters (see parsePatch). */
+const PORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const PORT_TYPES: readonly string[] = ['texture', 'number', 'event'];
+const PARAM_TYPES: readonly string[] = ['number', 'choice', 'text'];
 
 /**
  * Loads plugins in the given order. Fails loudly, naming the plugin, on a duplicate plugin name, a
@@ -94,12 +98,26 @@ function checkNode(plugin: string, def: NodeDefinition): void {
   }
   const seen = new Set<string>();
   const claim = (id: string, what: string) => {
+    if (typeof id !== 'string' || !PORT_ID.test(id)) {
+      throw new PluginLoadError(plugin, `node type "${def.type}" has ${what} "${String(id)}"; ids are 1–64 letters, digits, "_" or "-"`);
+    }
     if (seen.has(id)) throw new PluginLoadError(plugin, `node type "${def.type}" declares ${what} "${id}" twice`);
     seen.add(id);
   };
-  for (const port of def.inputs) claim(port.id, 'input');
+  const checkPortType = (port: PortDefinition, what: string) => {
+    if (!PORT_TYPES.includes(port.type)) {
+      throw new PluginLoadError(plugin, `${what} "${port.id}" of "${def.type}" has type "${String(port.type)}"; use ${PORT_TYPES.join(', ')}`);
+    }
+  };
+  for (const port of def.inputs) {
+    claim(port.id, 'input');
+    checkPortType(port, 'input');
+  }
   for (const param of def.params) {
     claim(param.id, 'parameter/input');
+    if (!PARAM_TYPES.includes(param.type)) {
+      throw new PluginLoadError(plugin, `parameter "${param.id}" of "${def.type}" has type "${String(param.type)}"; use ${PARAM_TYPES.join(', ')}`);
+    }
     if (param.type === 'number') {
       const ok = [param.default, param.min, param.max].every(Number.isFinite) && param.min <= param.max;
       if (!ok) throw new PluginLoadError(plugin, `parameter "${param.id}" of "${def.type}" needs finite default, min ≤ max`);
@@ -109,6 +127,10 @@ function checkNode(plugin: string, def: NodeDefinition): void {
   }
   const outs = new Set<string>();
   for (const port of def.outputs) {
+    if (typeof port.id !== 'string' || !PORT_ID.test(port.id)) {
+      throw new PluginLoadError(plugin, `node type "${def.type}" has output "${String(port.id)}"; ids are 1–64 letters, digits, "_" or "-"`);
+    }
+    checkPortType(port, 'output');
     if (outs.has(port.id)) throw new PluginLoadError(plugin, `node type "${def.type}" declares output "${port.id}" twice`);
     outs.add(port.id);
   }

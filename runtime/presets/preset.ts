@@ -22,7 +22,7 @@ export type Preset = PresetMeta & ({ kind: 'patch'; patch: Patch } | { kind: 'co
  */
 export function codePreset(id: string, source: string): Preset {
   const meta: Record<string, string> = {};
-  for (const line of source.split('\n')) {
+  for (const line of source.split(/\r?\n/)) {
     const match = /^\s*\/\/\s*@(\w+)\s+(.*)$/.exec(line);
     if (match) meta[match[1]!] = match[2]!.trim();
     else if (line.trim() !== '' && !line.trim().startsWith('//')) break;

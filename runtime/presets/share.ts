@@ -19,7 +19,8 @@ export function decodeShareCode(encoded: string): DecodedShare {
     const base64 = encoded.replace(/-/g, '+').replace(/_/g, '/');
     const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    return { ok: true, code: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    if (bytes.length > MAX_SHARED_CODE_BYTES) return { ok: false, message: `The shared code is larger than ${MAX_SHARED_CODE_BYTES / 1024} KB.` };
+    return { ok: true, code: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
   } catch {
     return { ok: false, message: 'The shared code in this link could not be decoded (not base64url UTF-8 text).' };
   }

@@ -60,8 +60,9 @@ export function calibrateLocator(makeFunction: (body: string, name: string) => (
     const stack = (error as Error).stack;
     const found = locate(stack, name, 0);
     if (found) return { offset: found.line - 1 };
-    // Firefox without sourceURL: `…renderer.js line 123 > Function:3:7`.
-    const site = /(\S+ line \d+ > (?:Async)?Function):(\d+):\d+/.exec(stack ?? '');
+    // Firefox without sourceURL: `anonymous@…renderer.js line 123 > Function:3:7`. The site is what
+    // follows `@`: frames of functions the user's code declares carry their own names before it.
+    const site = /@(\S+ line \d+ > (?:Async)?Function):(\d+):\d+/.exec(stack ?? '');
     if (site) return { offset: Number(site[2]) - 1, functionSite: site[1]! };
   }
   return { offset: 0 };

@@ -5,8 +5,8 @@
  */
 import type { FromSandbox, InitRenderer, ToSandbox } from './protocol';
 
-const script = document.currentScript as HTMLScriptElement | null;
-const rendererUrl = new URL('renderer.js', script?.src ?? location.href).href;
+// This script is inlined into frame.html (one request fewer on the way to the first frame).
+const rendererUrl = new URL('renderer.js', location.href).href;
 /** Caps the drawing buffer: software GL slows down sharply with size. */
 const MAX_EDGE = 1920;
 
@@ -14,6 +14,8 @@ let worker: Worker | undefined;
 let canvas: HTMLCanvasElement | undefined;
 let generation = 0;
 let retiring: HTMLCanvasElement | undefined;
+/** The last renderer-ready, repeated to a host that asks (it may have started listening late). */
+let ready: FromSandbox | undefined;
 
 const toHost = (message: FromSandbox) => parent.postMessage(message, '*');
 
@@ -29,6 +31,7 @@ function bufferSize() {
 
 function startWorker(): void {
   generation++;
+  ready = undefined;
   worker?.terminate();
   // The old canvas keeps showing the last picture until the new renderer draws its first frame.
   if (canvas) {
@@ -54,7 +57,10 @@ function startWorker(): void {
   current.onmessage = (event: MessageEvent<FromSandbox>) => {
     if (current !== worker) return; // a message from a worker already replaced
     const message = event.data;
-    if (message.t === 'renderer-ready') URL.revokeObjectURL(source);
+    if (message.t === 'renderer-ready') {
+      URL.revokeObjectURL(source);
+      ready = message;
+    }
     if (message.t === 'first-frame' && retiring) {
       retiring.remove();
       retiring = undefined;
@@ -74,7 +80,10 @@ function startWorker(): void {
 addEventListener('message', (event: MessageEvent<ToSandbox>) => {
   if (event.source !== parent || !event.data || typeof event.data.t !== 'string') return;
   if (event.data.t === 'restart') startWorker();
-  else worker?.postMessage(event.data);
+  else if (event.data.t === 'hello') {
+    toHost({ t: 'frame-ready' });
+    if (ready) toHost(ready);
+  } else worker?.postMessage(event.data);
 });
 
 new ResizeObserver(() => {

@@ -12,6 +12,8 @@ export interface Staged {
   passes: Array<{ frag: string; uniforms: Record<string, unknown> }>;
   /** Created at the `.out()` call: its stack holds the user's line. */
   site: Error;
+  /** hush(): the output is cleared, then not drawn any more. */
+  blank?: boolean;
 }
 
 export class ShaderError extends Error {
@@ -124,7 +126,10 @@ export function createHydraRuntime(options: {
 
   setGlobal('hush', () => {
     for (const s of hydra.s) s.clear();
-    for (const o of outputs) proto.out.call(originalSolid(0, 0, 0, 0), o);
+    for (const o of outputs) {
+      if (staging) staging.set(o, { passes: blankPasses(), site: new Error(), blank: true });
+      else commit(o, blankPasses(), true);
+    }
     originalRender(outputs[0]);
     g.update = () => {};
     g.afterUpdate = () => {};
@@ -151,6 +156,10 @@ export function createHydraRuntime(options: {
 
   const sources = installScopedSources(hydra.s as HydraSourceLike[], options.scope, options.notice);
 
+  function blankPasses(): Staged['passes'] {
+    return originalSolid(0, 0, 0, 0).glsl(outputs[0]);
+  }
+
   function resize(width: number, height: number) {
     hydra.canvas.width = width;
     hydra.canvas.height = height;
@@ -164,13 +173,57 @@ export function createHydraRuntime(options: {
   }
 
   /** Installs compiled passes on an output, or returns why the shader would not compile. */
-  function commit(output: any, passes: Staged['passes']): Error | undefined {
+  function commit(output: any, passes: Staged['passes'], blank = false): Error | undefined {
     const frag = passes[0]?.frag;
     if (typeof frag !== 'string') return new ShaderError('hydra produced no shader for this chain');
     const problem = checkShader(frag);
     if (problem) return new ShaderError(problem);
     output.render(passes);
+    if (blank) blankDraws.add(output.draw);
     return undefined;
+  }
+
+  // Outputs a program does not use are cleared (both ping-pong buffers: two draws) and then not
+  // drawn again. In software GL every full-screen pass counts; most presets use one output of four.
+  const blankDraws = new WeakSet<object>();
+  const blankDrawn = new Map<any, { draw: unknown; count: number }>();
+  let timeSinceUpdate = 0;
+
+  /**
+   * Draws one frame, as hydra's own tick does, except that errors are thrown to the caller (hydra
+   * prints them and carries on) and unused outputs are skipped.
+   */
+  function renderFrame(dt: number) {
+    hydra.sandbox.tick();
+    hydra.sandbox.set('time', (synth.time += dt * 0.001 * synth.speed));
+    timeSinceUpdate += dt;
+    if (synth.fps && timeSinceUpdate < 1000 / synth.fps) return;
+    synth.stats.fps = Math.ceil(1000 / Math.max(timeSinceUpdate, 1));
+    synth.update?.(timeSinceUpdate);
+    for (const source of hydra.s) source.tick(synth.time);
+    const props = frameProps();
+    for (const output of outputs) {
+      if (blankDraws.has(output.draw)) {
+        const drawn = blankDrawn.get(output);
+        const count = drawn && drawn.draw === output.draw ? drawn.count : 0;
+        if (count >= 2) continue;
+        blankDrawn.set(output, { draw: output.draw, count: count + 1 });
+      }
+      output.tick(props);
+    }
+    const resolution = [hydra.canvas.width, hydra.canvas.height];
+    if (hydra.isRenderingAll) {
+      const [tex0, tex1, tex2, tex3] = outputs.map((o) => o.getCurrent());
+      hydra.renderAll({ tex0, tex1, tex2, tex3, resolution });
+    } else {
+      hydra.renderFbo({ tex0: hydra.output.getCurrent(), resolution });
+    }
+    synth.afterUpdate?.(timeSinceUpdate);
+    timeSinceUpdate = 0;
+  }
+
+  function frameProps() {
+    return { time: synth.time, mouse: synth.mouse, bpm: synth.bpm, resolution: [hydra.canvas.width, hydra.canvas.height] };
   }
 
   /** The function table and hydra's globals as they are now, to put back later. */
@@ -211,7 +264,8 @@ export function createHydraRuntime(options: {
     sources,
     commit,
     resize,
-    blankPasses: () => originalSolid(0, 0, 0, 0).glsl(outputs[0]) as Staged['passes'],
+    renderFrame,
+    blankPasses,
     startStaging() {
       staging = new Map();
     },
@@ -235,7 +289,6 @@ export function createHydraRuntime(options: {
       g.innerWidth = width;
       g.innerHeight = height;
     },
-    frameProps: () => ({ time: synth.time, mouse: synth.mouse, bpm: synth.bpm, resolution: [hydra.canvas.width, hydra.canvas.height] }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { parse, type Node, type Options } from 'acorn';
-import { simple } from 'acorn-walk';
+import { base, recursive, simple } from 'acorn-walk';
 
 export interface InstrumentedCode {
   ok: true;
@@ -27,6 +27,18 @@ export function instrument(code: string, guard: string): InstrumentedCode | Code
   let isAsync = false;
   try {
     ast = parse(code, BASE);
+    // `await (x)` also parses as a call to a function named `await`: look again with top-level await allowed.
+    if (/\bawait\b/.test(code)) {
+      try {
+        const awaiting = parse(code, { ...BASE, allowAwaitOutsideFunction: true });
+        if (hasTopLevelAwait(awaiting)) {
+          ast = awaiting;
+          isAsync = true;
+        }
+      } catch {
+        // `await` is an ordinary identifier in this code
+      }
+    }
   } catch (first) {
     try {
       ast = parse(code, { ...BASE, allowAwaitOutsideFunction: true });
@@ -58,6 +70,36 @@ export function instrument(code: string, guard: string): InstrumentedCode | Code
   let out = code;
   for (const { at, text } of inserts) out = out.slice(0, at) + text + out.slice(at);
   return { ok: true, code: out, async: isAsync };
+}
+
+/** Whether code parsed with top-level await allowed awaits at top level and never uses `await` as a name. */
+function hasTopLevelAwait(ast: Node): boolean {
+  let found = false;
+  let named = false;
+  const name = (node: Node) => {
+    if ((node as { name?: string }).name === 'await') named = true;
+  };
+  type Visit = (node: Node, state: unknown, c: (node: Node, state: unknown, override?: string) => void) => void;
+  const walk = base as unknown as Record<string, Visit>;
+  const visitors: Record<string, Visit> = {
+    // await inside a function is that function's business
+    Function(node) {
+      const id = (node as { id?: Node | null }).id;
+      if (id) name(id);
+    },
+    Identifier: name,
+    VariablePattern: name, // acorn-walk visits declared names under this pseudo-type
+    AwaitExpression(node, state, c) {
+      found = true;
+      walk.AwaitExpression!(node, state, c);
+    },
+    ForOfStatement(node, state, c) {
+      if ((node as { await?: boolean }).await) found = true;
+      walk.ForOfStatement!(node, state, c);
+    },
+  };
+  recursive(ast, undefined, visitors as never, base);
+  return found && !named;
 }
 
 function syntaxError(error: unknown): CodeSyntaxError {

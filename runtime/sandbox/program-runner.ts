@@ -1,14 +1,12 @@
-import type { Program, ProgramError } from '../compiler/program';
+import type { ProgramError } from '../compiler/program';
 import { calibrateLocator, locate, sourceName } from './error-location';
 import type { HydraRuntime } from './hydra-runtime';
 import { ShaderError } from './hydra-runtime';
-import { instrument } from './instrument';
 import { LoopBudgetError, createLoopBudget } from './loop-budget';
 import { ProgramScope, type ScopeFailure } from './program-scope';
+import { LOOP_GUARD } from './protocol';
 import type { OriginalTimers } from './scoped-timers';
 
-/** The parameter name user code sees its loop guard under (not a global). */
-const GUARD = '__patchroomLoop';
 /** How long top-level `await` in a program may take before the program is given up. */
 export const ASYNC_DEADLINE_MS = 10_000;
 const USER_PROPS = ['speed', 'bpm', 'fps', 'update', 'afterUpdate'] as const;
@@ -19,7 +17,7 @@ const AsyncFunction = (async () => {}).constructor as new (...args: string[]) =>
 
 function makeFunction(code: string, name: string, isAsync: boolean): Runnable {
   const body = `${code}\n//# sourceURL=${name}`;
-  return isAsync ? new AsyncFunction(GUARD, body) : (new Function(GUARD, body) as Runnable);
+  return isAsync ? new AsyncFunction(LOOP_GUARD, body) : (new Function(LOOP_GUARD, body) as Runnable);
 }
 
 export type ApplyOutcome = { ok: true } | { ok: false; error: ProgramError };
@@ -35,6 +33,8 @@ export function createProgramRunner(
   rt: HydraRuntime,
   timers: Pick<OriginalTimers, 'setTimeout' | 'clearTimeout'>,
   onRuntimeError: (id: number, error: ProgramError) => void,
+  /** Called before blocking on the GPU, so the host's watchdog does not take it for a hang. */
+  onGpuWork: () => void = () => {},
 ) {
   const g = globalThis as Record<string, unknown>;
   const budget = createLoopBudget();
@@ -141,9 +141,28 @@ export function createProgramRunner(
     return Promise.race([promise, deadline]).finally(() => timers.clearTimeout(timer));
   }
 
-  async function apply(id: number, program: Program, mode: 'replace' | 'amend'): Promise<ApplyOutcome> {
-    const checked = instrument(program.code, GUARD);
-    if (!checked.ok) return { ok: false, error: { kind: 'syntax', message: checked.message, line: checked.line, column: checked.column } };
+  /**
+   * `code` is the program's code as `instrument` returned it (syntax checked, loops guarded): the
+   * host does that before sending, which keeps the parser out of the renderer's start-up.
+   */
+  /** Draws the (restored) running program, so a failed first frame never stays on the canvas. */
+  function redraw() {
+    budget.reset('frame');
+    try {
+      rt.renderFrame(0);
+    } catch {
+      // the running program drew fine a frame ago; a failure here is reported by the frame loop
+    }
+  }
+
+  async function apply(id: number, code: { code: string; async: boolean }, mode: 'replace' | 'amend'): Promise<ApplyOutcome> {
+    let run: Runnable;
+    try {
+      run = makeFunction(code.code, sourceName(id), code.async);
+    } catch (error) {
+      // The host's parser accepted it but this engine does not (syntax newer than the browser).
+      return { ok: false, error: { kind: 'syntax', message: `Syntax error: ${(error as Error).message}` } };
+    }
 
     const snap = snapshot();
     const scope = new ProgramScope(id, report);
@@ -153,6 +172,7 @@ export function createProgramRunner(
       scope.dispose();
       evaluating = undefined;
       active = running;
+      redraw();
       return { ok: false, error: toProgramError(error, kind, id, site) };
     };
 
@@ -161,28 +181,29 @@ export function createProgramRunner(
     rt.startStaging();
     budget.reset('evaluation');
     try {
-      const result = makeFunction(checked.code, sourceName(id), checked.async)(budget.guard);
-      if (checked.async) await withDeadline(result as Promise<unknown>, ASYNC_DEADLINE_MS);
+      const result = run(budget.guard);
+      if (code.async) await withDeadline(result as Promise<unknown>, ASYNC_DEADLINE_MS);
     } catch (error) {
       return fail(error, 'runtime');
     }
     const staged = rt.stopStaging();
 
     const targets = mode === 'replace' ? rt.outputs : [...staged.keys()];
+    onGpuWork();
     for (const output of targets) {
       const entry = staged.get(output);
-      const error = rt.commit(output, entry ? entry.passes : rt.blankPasses());
+      const error = entry ? rt.commit(output, entry.passes, entry.blank) : rt.commit(output, rt.blankPasses(), true);
       if (error) return fail(error, 'shader', entry?.site);
     }
 
-    // One frame drawn into the outputs' own buffers (not the screen): runs every value function and
-    // update() once and links every shader, so what would fail on the first frame fails here.
+    // The program's first frame, drawn now: it runs every value function and update() once and
+    // links every shader, so what would fail on the first frame fails here, and a switch shows its
+    // new picture without waiting for the next animation frame. If it fails, the old program
+    // draws this frame instead (the canvas shows nothing half-drawn: it is committed after this task).
     guardCallbacks(scope);
     budget.reset('frame');
     try {
-      (g.update as (dt: number) => void)?.(0);
-      const props = rt.frameProps();
-      for (const output of rt.outputs) output.tick(props);
+      rt.renderFrame(0);
     } catch (error) {
       return fail(error, 'runtime');
     }

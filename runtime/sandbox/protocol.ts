@@ -1,4 +1,4 @@
-import type { Program, ProgramError } from '../compiler/program';
+import type { ProgramError } from '../compiler/program';
 
 /**
  * Messages between the host page, the sandboxed iframe and the renderer worker. The iframe relays
@@ -23,7 +23,10 @@ export interface FrameStats {
 }
 
 export type ToSandbox =
-  | { t: 'apply'; id: number; program: Program; mode: 'replace' | 'amend' }
+  /** `code` is the program's code after `instrument` (syntax checked, loops guarded). */
+  | { t: 'apply'; id: number; code: string; async: boolean; mode: 'replace' | 'amend' }
+  /** Host → iframe only: "are you there?" (the iframe may have loaded before the host listened). */
+  | { t: 'hello' }
   | { t: 'probe'; id: number }
   | { t: 'pointer'; x: number; y: number; buttons: number }
   | { t: 'resize'; width: number; height: number }
@@ -53,7 +56,20 @@ export type FromSandbox =
   /** worker: the running program failed after it was applied (a value function threw…), reported once. */
   | { t: 'runtime-error'; id: number; error: ProgramError }
   | { t: 'probe'; id: number; stats: FrameStats | null }
+  /**
+   * worker: about to block on the GPU (compiling shaders, first draw) for up to `ms`: not a hang.
+   * Sent after user code was evaluated, so a hang in user code is still caught on time.
+   */
+  | { t: 'busy'; ms: number }
+  /** worker: the GPU dropped the WebGL context; the host starts a new renderer. */
+  | { t: 'context-lost' }
   /** worker or iframe: the renderer cannot run at all (no WebGL…). */
   | { t: 'fatal'; message: string };
 
 export const HEARTBEAT_MS = 100;
+
+/** Grace the watchdog gives a renderer compiling shaders (software GL on a busy machine is slow). */
+export const GPU_GRACE_MS = 4000;
+
+/** The parameter name user code sees its loop guard under (not a global); `instrument` inserts calls to it. */
+export const LOOP_GUARD = '__patchroomLoop';

@@ -8,11 +8,16 @@ import './worker-shim';
 import { frameStats } from './frame-stats';
 import { createHydraRuntime, type HydraRuntime } from './hydra-runtime';
 import { createProgramRunner } from './program-runner';
-import { HEARTBEAT_MS, type FromSandbox, type InitRenderer, type ToSandbox } from './protocol';
+import { GPU_GRACE_MS, HEARTBEAT_MS, type FromSandbox, type InitRenderer, type ToSandbox } from './protocol';
 import { installScopedTimers } from './scoped-timers';
 
 const post = (globalThis.postMessage as (message: FromSandbox) => void).bind(globalThis);
 const listen = globalThis.addEventListener.bind(globalThis);
+// User code shares this global scope: take postMessage away from it (here and on the prototype
+// chain), so it cannot forge heartbeats, results or "busy" notices to the host.
+for (let target: object | null = globalThis; target; target = Object.getPrototypeOf(target)) {
+  if (Object.prototype.hasOwnProperty.call(target, 'postMessage')) delete (target as { postMessage?: unknown }).postMessage;
+}
 let started = false;
 
 listen('message', (event: MessageEvent<InitRenderer | ToSandbox>) => {
@@ -40,17 +45,22 @@ function start(init: InitRenderer): void {
     post({ t: 'fatal', message: `The renderer could not start WebGL: ${(error as Error).message}` });
     return;
   }
+  init.canvas.addEventListener('webglcontextlost', () => post({ t: 'context-lost' }));
   const timers = installScopedTimers(
     globalThis as never,
     () => runner?.scope(),
     (owner, fn, args) => runner?.runCallback(owner, fn, args),
   );
-  const run = createProgramRunner(runtime, timers, (id, error) => post({ t: 'runtime-error', id, error }));
+  const run = createProgramRunner(
+    runtime,
+    timers,
+    (id, error) => post({ t: 'runtime-error', id, error }),
+    () => post({ t: 'busy', ms: GPU_GRACE_MS }),
+  );
   runner = run;
 
   let frames = 0;
   let last = 0;
-  let firstFrameOf: number | undefined;
   const probes: number[] = [];
 
   const frame = (now: number) => {
@@ -58,12 +68,12 @@ function start(init: InitRenderer): void {
     const dt = last ? Math.min(now - last, 250) : 1000 / 60;
     last = now;
     run.beginFrame();
-    runtime.hydra.tick(dt);
-    frames++;
-    if (firstFrameOf !== undefined) {
-      post({ t: 'first-frame', id: firstFrameOf, at: performance.timeOrigin + performance.now() });
-      firstFrameOf = undefined;
+    try {
+      runtime.renderFrame(dt);
+    } catch (error) {
+      run.scope()?.fail(error);
     }
+    frames++;
     if (probes.length) {
       const ids = probes.splice(0);
       const stats = readFrame();
@@ -94,10 +104,11 @@ function start(init: InitRenderer): void {
       case 'apply':
         queue = queue.then(async () => {
           const started = performance.now();
-          const outcome = await run.apply(msg.id, msg.program, msg.mode);
+          const outcome = await run.apply(msg.id, msg, msg.mode);
           const ms = Math.round((performance.now() - started) * 10) / 10;
-          if (outcome.ok) firstFrameOf = msg.id;
           post(outcome.ok ? { t: 'applied', id: msg.id, ok: true, ms } : { t: 'applied', id: msg.id, ok: false, error: outcome.error, ms });
+          // A successful apply drew the program's first frame; it shows when this task ends.
+          if (outcome.ok) post({ t: 'first-frame', id: msg.id, at: performance.timeOrigin + performance.now() });
         });
         break;
       case 'probe':

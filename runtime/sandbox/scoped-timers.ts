@@ -54,7 +54,7 @@ export function installScopedTimers(
     const cb = callable(fn, 'setTimeout');
     const id = original.setTimeout(() => {
       if (!owner) return;
-      owner.untrack(key);
+      owner.resolve().untrack(key); // after an amend, the timer belongs to the scope this one merged into
       run(owner, cb, args);
     }, ms);
     const key = `timeout:${String(id)}`;
@@ -85,7 +85,7 @@ export function installScopedTimers(
     const cb = callable(fn, 'requestAnimationFrame');
     const id = original.requestAnimationFrame((t) => {
       if (!owner) return;
-      owner.untrack(key);
+      owner.resolve().untrack(key);
       run(owner, cb, [t]);
     });
     const key = `frame:${id}`;

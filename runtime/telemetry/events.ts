@@ -97,7 +97,10 @@ export function randomId(): string {
 
 /** Browser name and major version, and platform, from the user agent. */
 export function clientInfo(userAgent: string = globalThis.navigator?.userAgent ?? 'node'): Pick<TelemetryContext, 'browser' | 'platform'> {
-  const match = /(Firefox|Edg|OPR|Chrome|Chromium|Version)\/(\d+)/.exec(userAgent);
+  // By priority, not by position: Edge and Opera user agents also carry "Chrome/…" earlier in the string.
+  const match = ['Firefox', 'Edg', 'OPR', 'Chrome', 'Chromium', 'Version']
+    .map((token) => new RegExp(`(${token})\\/(\\d+)`).exec(userAgent))
+    .find((m) => m !== null);
   let browser = 'other';
   if (match) {
     const name = { Edg: 'edge', OPR: 'opera', Version: /Safari/.test(userAgent) ? 'safari' : 'other' }[match[1]!] ?? match[1]!.toLowerCase();

@@ -12,8 +12,17 @@ const telemetry = createTelemetry(memory.sink);
 const executor = new Executor({
   container: root.querySelector('[data-testid=stage]') as HTMLElement,
   sandboxUrl: '/sandbox/frame.html',
+  frame: root.querySelector<HTMLIFrameElement>('[data-testid=renderer-frame]'),
   fallback: FALLBACK_PROGRAM,
   telemetry,
+});
+
+/** First frames of each program, on this page's clock (ms since navigation): for benchmarks. */
+const firstFrames: Array<{ name: string; at: number }> = [];
+executor.on((event) => {
+  if (event.type !== 'first-frame') return;
+  firstFrames.push({ name: event.program.name ?? '', at: event.at });
+  if (firstFrames.length > 200) firstFrames.shift();
 });
 
 const player = createPlayer({
@@ -30,6 +39,7 @@ Object.assign(window, {
     state: () => executor.state,
     frames: () => executor.frames,
     events: () => memory.events(),
+    firstFrames: () => firstFrames.slice(),
     probe: () => executor.probe(),
     presets: () => starterPresets.map((p) => ({ id: p.id, name: p.name, kind: p.kind })),
     current: () => player.current(),
