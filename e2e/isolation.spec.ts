@@ -153,3 +153,13 @@ test('replacing a program releases its timers, textures and listeners', async ({
     expect((await probe(page)).signature).toBe(baseline.signature);
   }
 });
+
+test('a preset starts from clean outputs, whatever played before it', async ({ page }) => {
+  expect(await page.evaluate(() => window.patchroomPlayer.applyCode('solid(1, 1, 1).out()\nsolid(1, 0, 0).out(o1)', 'White'))).toEqual({ ok: true });
+  expect((await probe(page)).mean).toBeGreaterThan(250);
+  // Pure feedback: shows only what its outputs already hold.
+  expect(await page.evaluate(() => window.patchroomPlayer.applyCode('src(o0).out()', 'Echo'))).toEqual({ ok: true });
+  expect((await probe(page)).mean).toBe(0);
+  expect(await page.evaluate(() => window.patchroomPlayer.applyCode('src(o1).out()', 'Echo o1'))).toEqual({ ok: true });
+  expect((await probe(page)).mean).toBe(0);
+});

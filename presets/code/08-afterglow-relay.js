@@ -5,7 +5,6 @@
 osc(30, 0.1, 1.3)
   .modulate(noise(3, 0.2), 0.15)
   .mask(shape(4, 0.4, 0.02))
-  .rotate(0, 0.5)
   .scroll(() => Math.sin(time * 0.7) * 0.25, () => Math.cos(time * 0.5) * 0.2)
   .out(o0)
 

@@ -156,6 +156,11 @@ export function createHydraRuntime(options: {
 
   const sources = installScopedSources(hydra.s as HydraSourceLike[], options.scope, options.notice);
 
+  /** Empties every output's buffers: a preset's first frame must not show (or feed back) the last one's. */
+  function clearOutputs() {
+    for (const output of outputs) for (const fbo of output.fbos) hydra.regl.clear({ color: [0, 0, 0, 0], framebuffer: fbo });
+  }
+
   function blankPasses(): Staged['passes'] {
     return originalSolid(0, 0, 0, 0).glsl(outputs[0]);
   }
@@ -265,6 +270,7 @@ export function createHydraRuntime(options: {
     commit,
     resize,
     renderFrame,
+    clearOutputs,
     blankPasses,
     startStaging() {
       staging = new Map();

@@ -202,6 +202,7 @@ export function createProgramRunner(
     // draws this frame instead (the canvas shows nothing half-drawn: it is committed after this task).
     guardCallbacks(scope);
     budget.reset('frame');
+    if (mode === 'replace') rt.clearOutputs();
     try {
       rt.renderFrame(0);
     } catch (error) {
