@@ -22,6 +22,7 @@ function devRoutes(): Plugin {
             return;
           }
           if (file.endsWith('.html')) res.setHeader('Content-Security-Policy', 'sandbox allow-scripts');
+          else res.setHeader('Access-Control-Allow-Origin', '*');
           res.setHeader('Content-Type', file.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8');
           res.end(readFileSync(file));
           return;

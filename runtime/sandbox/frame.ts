@@ -19,6 +19,40 @@ let ready: FromSandbox | undefined;
 
 const toHost = (message: FromSandbox) => parent.postMessage(message, '*');
 
+// The renderer's code downloads while its worker thread boots (it is posted in, not imported).
+const rendererSource = fetch(rendererUrl, { credentials: 'omit' }).then((response) => {
+  if (!response.ok) throw new Error(`renderer.js answered HTTP ${response.status}`);
+  return response.text();
+});
+
+/**
+ * The worker's first code, before the renderer's: holds incoming messages for the renderer and
+ * creates the WebGL context as soon as the canvas arrives, while the renderer's code is still on
+ * its way. regl asks for a context with default attributes and gets this one.
+ */
+function workerBootstrap() {
+  const early: unknown[] = [];
+  const hold = (event: MessageEvent) => {
+    const data = event.data as { t?: string; code?: string; url?: string; canvas?: OffscreenCanvas };
+    if (data?.t === 'renderer-source') {
+      removeEventListener('message', hold);
+      (globalThis as { __patchroomEarly?: unknown[] }).__patchroomEarly = early;
+      (0, eval)(`${data.code}\n//# sourceURL=${data.url}`);
+      return;
+    }
+    early.push(data);
+    if (data?.t === 'init') {
+      try {
+        data.canvas?.getContext('webgl', {});
+      } catch {
+        // the renderer reports a missing context itself
+      }
+    }
+  };
+  addEventListener('message', hold);
+}
+const bootstrapSource = `(${workerBootstrap.toString()})()`;
+
 function bufferSize() {
   const dpr = Math.min(window.devicePixelRatio || 1, 2);
   let width = Math.max(1, Math.round(innerWidth * dpr));
@@ -51,7 +85,7 @@ function startWorker(): void {
   next.height = size.height;
   const offscreen = next.transferControlToOffscreen();
   // An opaque-origin document may start workers only from blob: URLs.
-  const source = URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(rendererUrl)});`], { type: 'text/javascript' }));
+  const source = URL.createObjectURL(new Blob([bootstrapSource], { type: 'text/javascript' }));
   const current = new Worker(source);
   worker = current;
   current.onmessage = (event: MessageEvent<FromSandbox>) => {
@@ -75,6 +109,10 @@ function startWorker(): void {
   };
   const init: InitRenderer = { t: 'init', canvas: offscreen, width: size.width, height: size.height, generation };
   current.postMessage(init, [offscreen]);
+  rendererSource.then(
+    (code) => current.postMessage({ t: 'renderer-source', code, url: rendererUrl }),
+    (error: Error) => toHost({ t: 'fatal', message: `The renderer failed to load: ${error.message}` }),
+  );
 }
 
 addEventListener('message', (event: MessageEvent<ToSandbox>) => {

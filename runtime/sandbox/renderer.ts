@@ -18,13 +18,24 @@ const listen = globalThis.addEventListener.bind(globalThis);
 for (let target: object | null = globalThis; target; target = Object.getPrototypeOf(target)) {
   if (Object.prototype.hasOwnProperty.call(target, 'postMessage')) delete (target as { postMessage?: unknown }).postMessage;
 }
-let started = false;
 
+// Messages that arrived while this code was loading, held by the frame's bootstrap (see frame.ts).
+const early = (globalThis as { __patchroomEarly?: Array<InitRenderer | ToSandbox> }).__patchroomEarly ?? [];
+delete (globalThis as { __patchroomEarly?: unknown }).__patchroomEarly;
+let handle: ((message: ToSandbox) => void) | undefined;
+const held: ToSandbox[] = [];
+
+const receive = (message: InitRenderer | ToSandbox | undefined) => {
+  if (!message || typeof message.t !== 'string') return;
+  if (message.t === 'init') {
+    if (!handle) start(message);
+  } else if (handle) handle(message);
+  else held.push(message);
+};
+for (const message of early) receive(message);
 listen('message', (event: MessageEvent<InitRenderer | ToSandbox>) => {
   // User code can dispatch synthetic message events on this scope; only the browser's count.
-  if (!event.isTrusted || started || event.data?.t !== 'init') return;
-  started = true;
-  start(event.data);
+  if (event.isTrusted) receive(event.data);
 });
 
 function start(init: InitRenderer): void {
@@ -97,10 +108,8 @@ function start(init: InitRenderer): void {
 
   // Applies run one at a time, in order: a program with top-level await finishes before the next.
   let queue: Promise<void> = Promise.resolve();
-  listen('message', (event: MessageEvent<ToSandbox>) => {
-    if (!event.isTrusted) return;
-    const msg = event.data;
-    switch (msg?.t) {
+  handle = (msg: ToSandbox) => {
+    switch (msg.t) {
       case 'apply':
         queue = queue.then(async () => {
           const started = performance.now();
@@ -121,9 +130,10 @@ function start(init: InitRenderer): void {
         run.resizeDefault(msg.width, msg.height);
         break;
     }
-  });
+  };
 
   timers.setInterval(() => post({ t: 'beat', frames, program: run.runningId() ?? 0, generation: init.generation }), HEARTBEAT_MS);
   timers.requestAnimationFrame(frame);
   post({ t: 'renderer-ready', generation: init.generation });
+  for (const message of held.splice(0)) handle(message);
 }
