@@ -163,3 +163,15 @@ test('a preset starts from clean outputs, whatever played before it', async ({ p
   expect(await page.evaluate(() => window.patchroomPlayer.applyCode('src(o1).out()', 'Echo o1'))).toEqual({ ok: true });
   expect((await probe(page)).mean).toBe(0);
 });
+
+test('sketches keep their globals to themselves: nothing leaks onto the page', async ({ page }) => {
+  const result = await page.evaluate(() =>
+    window.patchroomPlayer.applyCode('leaked = 42\nvar alsoLeaked = 1\nspeed = 2\nosc(10).out()', 'Globals'),
+  );
+  expect(result).toEqual({ ok: true });
+  const onPage = await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>;
+    return ['leaked', 'alsoLeaked', 'osc', 'o0', 'src', 'time', 'speed', 'render', 'hush', 'a'].filter((name) => name in w);
+  });
+  expect(onPage).toEqual([]);
+});
