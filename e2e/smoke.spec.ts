@@ -18,6 +18,8 @@ test('player smoke: first frame, ten preset switches, a crashing preset, no cons
     expectNonBlank(await probe(page), `after switch ${i} to ${expected.id}`);
     await expectScreenNonBlank(page, `screen after switch ${i}`);
   }
+  // One hydra instance and one WebGL context for the player's lifetime: still the first renderer.
+  expect((await probe(page)).generation).toBe(1);
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('preset-name')).toHaveText(presets[9 % presets.length]!.name);
 
@@ -32,6 +34,12 @@ test('player smoke: first frame, ten preset switches, a crashing preset, no cons
   await expectFramesAdvance(page);
   expect((await events(page)).some((e) => e.name === 'hydra_preset_eval_error' && e.error_message?.includes('smoke test crash'))).toBe(true);
 
+  // Every event carries the playbook's fields.
+  for (const event of await events(page)) {
+    for (const field of ['event_id', 'session_id', 'browser', 'platform', 'timestamp', 'correlation_id', 'preset_id']) {
+      expect(event[field], `${event.name}.${field}`).toBeTruthy();
+    }
+  }
   expect(consoleErrors).toEqual([]);
 });
 

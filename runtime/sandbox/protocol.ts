@@ -20,6 +20,8 @@ export interface FrameStats {
   /** Live GPU textures, and things the running program holds (timers, listeners, bitmaps): for leak checks. */
   textures?: number;
   held?: number;
+  /** Which renderer drew it: 1 for the first, +1 for each restart after a hang. */
+  generation?: number;
 }
 
 export type ToSandbox =

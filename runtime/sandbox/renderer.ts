@@ -100,7 +100,7 @@ function start(init: InitRenderer): void {
       const height = gl.drawingBufferHeight;
       const pixels = new Uint8Array(width * height * 4);
       gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-      return { ...frameStats(pixels, width, height), textures: runtime.hydra.regl.stats.textureCount as number, held: run.held() };
+      return { ...frameStats(pixels, width, height), textures: runtime.hydra.regl.stats.textureCount as number, held: run.held(), generation: init.generation };
     } catch {
       return null;
     }
