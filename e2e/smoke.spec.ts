@@ -43,6 +43,14 @@ test('player smoke: first frame, ten preset switches, a crashing preset, no cons
   expect(consoleErrors).toEqual([]);
 });
 
+test('F toggles full screen', async ({ page }) => {
+  await openPlayer(page);
+  await page.keyboard.press('f');
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.id ?? null)).toBe('player');
+  await page.keyboard.press('f');
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.id ?? null)).toBe(null);
+});
+
 test('an audio-reactive sketch runs unchanged without a microphone', async ({ page, consoleErrors }) => {
   await openPlayer(page);
   const result = await page.evaluate(() =>

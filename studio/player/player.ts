@@ -112,10 +112,16 @@ export function createPlayer({ root, executor, registry, presets, params }: Play
     if (event.key === 'ArrowRight') select(index + 1);
     else if (event.key === 'ArrowLeft') select(index - 1);
     else if (event.key === 'Escape') hideError(true);
+    else if (event.key === 'f' || event.key === 'F') toggleFullscreen();
     else return;
     event.preventDefault();
   });
   root.addEventListener('pointermove', wakeHud);
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void root.requestFullscreen?.().catch(() => showMessage('This browser refused full screen.'));
+  }
 
   const shared = params.get('code');
   if (shared !== null) {
