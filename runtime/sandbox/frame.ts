@@ -28,12 +28,12 @@ const rendererSource = fetch(rendererUrl, { credentials: 'omit' }).then((respons
 /**
  * The worker's first code, before the renderer's: holds incoming messages for the renderer and
  * creates the WebGL context as soon as the canvas arrives, while the renderer's code is still on
- * its way. regl asks for a context with default attributes and gets this one.
+ * its way. The context rides along on the init message (`gl`) for the renderer to hand to hydra.
  */
 function workerBootstrap() {
   const early: unknown[] = [];
   const hold = (event: MessageEvent) => {
-    const data = event.data as { t?: string; code?: string; url?: string; canvas?: OffscreenCanvas };
+    const data = event.data as { t?: string; code?: string; url?: string; canvas?: OffscreenCanvas; gl?: unknown };
     if (data?.t === 'renderer-source') {
       removeEventListener('message', hold);
       (globalThis as { __patchroomEarly?: unknown[] }).__patchroomEarly = early;
@@ -43,7 +43,8 @@ function workerBootstrap() {
     early.push(data);
     if (data?.t === 'init') {
       try {
-        data.canvas?.getContext('webgl', {});
+        // The attributes regl asks for (hydra passes none; regl adds premultipliedAlpha).
+        data.gl = data.canvas?.getContext('webgl', { premultipliedAlpha: true });
       } catch {
         // the renderer reports a missing context itself
       }

@@ -38,12 +38,19 @@ const LIVE_GLOBALS = new Set(['time', 'width', 'height', 'stats', 'fps', 'speed'
  */
 export function createHydraRuntime(options: {
   canvas: OffscreenCanvas;
+  /** A context already created on `canvas` (Firefox will not hand it out a second time). */
+  gl?: WebGLRenderingContext | null;
   width: number;
   height: number;
   scope: () => ProgramScope | undefined;
   notice: (message: string) => void;
 }) {
   const g = globalThis as any;
+  if (options.gl) {
+    const early = options.gl;
+    // regl asks the canvas for its context: give it the one that exists.
+    Object.defineProperty(options.canvas, 'getContext', { value: (type: string) => (type === 'webgl' ? early : null), configurable: true });
+  }
   const hydra = new Hydra({
     canvas: options.canvas,
     width: options.width,

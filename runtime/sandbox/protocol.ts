@@ -42,6 +42,8 @@ export interface InitRenderer {
   width: number;
   height: number;
   generation: number;
+  /** Added in the worker by the bootstrap: the WebGL context it already created on `canvas`. */
+  gl?: WebGLRenderingContext | null;
 }
 
 export type FromSandbox =

@@ -44,6 +44,7 @@ function start(init: InitRenderer): void {
   try {
     runtime = createHydraRuntime({
       canvas: init.canvas,
+      gl: init.gl ?? null,
       width: init.width,
       height: init.height,
       scope: () => runner?.scope(),
