@@ -156,3 +156,20 @@ test('with no good program yet, a failing program gives way to the fallback pres
   expect(fallback.correlation_id).toBe(error.correlation_id);
   expect(consoleErrors).toEqual([]);
 });
+
+test('a program applied while the renderer restarts after a hang is the one that ends up playing', async ({ page }) => {
+  await openPlayer(page);
+  expect(await page.evaluate((c) => window.patchroomPlayer.applyCode(c, 'Good'), GOOD)).toEqual({ ok: true });
+  const hung = await page.evaluate(() => window.patchroomPlayer.applyCode('eval("while (true) {}")', 'Hang'));
+  expect(hung.error?.kind).toBe('hang');
+  // Straight after the hang is noticed, while the renderer is being restarted:
+  const next = 'shape(4, 0.5, 0.01).color(0.2, 0.9, 0.4).out()';
+  expect(await page.evaluate((c) => window.patchroomPlayer.applyCode(c, 'Next'), next)).toEqual({ ok: true });
+  await waitForState(page, 'running');
+  await expectFramesAdvance(page);
+  const shown = await probe(page);
+  expect(shown.generation).toBe(2);
+  // The green square, not the good program the recovery restored first.
+  expect(await page.evaluate(() => window.patchroomPlayer.current().name)).toBe('Next');
+  expect(shown.distinct).toBeLessThan(12);
+});

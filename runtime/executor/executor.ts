@@ -66,6 +66,8 @@ export class Executor {
   private runningId: number | undefined;
   private state_: PlayerState = 'loading';
   private frames_ = 0;
+  private frameBase = 0;
+  private beatGeneration = 0;
   private probeId = 0;
   /** Set when the renderer was restarted after a hang and has no program yet. */
   private needsRecovery = false;
@@ -146,7 +148,8 @@ export class Executor {
   }
 
   private pump(): void {
-    if (this.current || !this.queued || !this.frame.accepting) return;
+    // After a restart the recovery program goes first: a newer program must not be overwritten by it.
+    if (this.current || !this.queued || !this.frame.accepting || this.needsRecovery) return;
     const job = this.queued;
     this.queued = undefined;
     this.send(job);
@@ -177,7 +180,12 @@ export class Executor {
         break;
       case 'beat':
         this.watchdog.beat();
-        this.frames_ = Math.max(this.frames_, message.frames);
+        if (message.generation !== this.beatGeneration) {
+          // A restarted renderer counts from zero: keep the total rising.
+          this.beatGeneration = message.generation;
+          this.frameBase = this.frames_;
+        }
+        this.frames_ = this.frameBase + message.frames;
         break;
       case 'applied':
         if (this.current?.id === message.id) this.finish(this.current, message.ok ? undefined : message.error);
