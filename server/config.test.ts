@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config';
+import { envReader, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('has safe defaults for everything', () => {
@@ -11,6 +11,11 @@ describe('loadConfig', () => {
       dataDir: resolve('/srv/patchroom', 'data'),
       bodyLimit: 1024 * 1024,
       logLevel: 'info',
+      allowedOrigins: [],
+      cookieSecure: 'auto',
+      trustProxy: false,
+      mediaAllowedHosts: ['archive.org', '*.archive.org'],
+      shutdownTimeoutMs: 10_000,
     });
   });
 
@@ -20,7 +25,19 @@ describe('loadConfig', () => {
 
   it('reads every variable, resolving directories against the working directory', () => {
     const config = loadConfig(
-      { PORT: '3000', HOST: ' 0.0.0.0 ', CLIENT_DIR: 'build/client', DATA_DIR: '/var/lib/patchroom', BODY_LIMIT: '2048', LOG_LEVEL: 'debug' },
+      {
+        PORT: '3000',
+        HOST: ' 0.0.0.0 ',
+        CLIENT_DIR: 'build/client',
+        DATA_DIR: '/var/lib/patchroom',
+        BODY_LIMIT: '2048',
+        LOG_LEVEL: 'debug',
+        ALLOWED_ORIGINS: 'https://studio.example.org, http://localhost:5173/',
+        COOKIE_SECURE: 'always',
+        TRUST_PROXY: '1',
+        MEDIA_ALLOWED_HOSTS: 'Example.org,*.cdn.example.org',
+        SHUTDOWN_TIMEOUT_MS: '2500',
+      },
       '/srv/app',
     );
     expect(config).toEqual({
@@ -30,6 +47,11 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/patchroom',
       bodyLimit: 2048,
       logLevel: 'debug',
+      allowedOrigins: ['https://studio.example.org', 'http://localhost:5173'],
+      cookieSecure: 'always',
+      trustProxy: true,
+      mediaAllowedHosts: ['example.org', '*.cdn.example.org'],
+      shutdownTimeoutMs: 2500,
     });
   });
 
@@ -45,6 +67,31 @@ describe('loadConfig', () => {
   it('refuses a body limit out of range and an unknown log level', () => {
     expect(() => loadConfig({ BODY_LIMIT: '10' })).toThrow('BODY_LIMIT must be a whole number from 1024 to 67108864; got "10".');
     expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be one of debug, info, warn, error; got "verbose".');
+  });
+});
+
+describe('loadConfig: origins, hosts and switches', () => {
+  it.each(['example.org', 'https://example.org/path', 'ftp://example.org', 'https://'])('refuses ALLOWED_ORIGINS=%j', (origin) => {
+    expect(() => loadConfig({ ALLOWED_ORIGINS: origin })).toThrow(/^ALLOWED_ORIGINS must list origins/);
+  });
+
+  it('refuses host patterns that are not host names, and unknown switch values', () => {
+    expect(() => loadConfig({ MEDIA_ALLOWED_HOSTS: 'http://x.org' })).toThrow(/^MEDIA_ALLOWED_HOSTS must list host names/);
+    expect(() => loadConfig({ MEDIA_ALLOWED_HOSTS: '*' })).toThrow(/^MEDIA_ALLOWED_HOSTS/);
+    expect(() => loadConfig({ COOKIE_SECURE: 'yes' })).toThrow('COOKIE_SECURE must be one of auto, always, never; got "yes".');
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY must be one of 0, 1; got "true".');
+  });
+});
+
+describe('envReader', () => {
+  it('reads optional values and lists, treating blanks as unset', () => {
+    const env = envReader({ A: ' x ', B: ' ', L: 'a, b,,c ' });
+    expect(env.optional('A')).toBe('x');
+    expect(env.optional('B')).toBeUndefined();
+    expect(env.string('B', 'fallback')).toBe('fallback');
+    expect(env.list('L', [])).toEqual(['a', 'b', 'c']);
+    expect(env.list('NONE', ['d'])).toEqual(['d']);
+    expect(() => env.int('A', 1, 0, 10)).toThrow('A must be a whole number from 0 to 10; got " x ".');
   });
 });
 

@@ -21,18 +21,5 @@ export function defineClientPlugin<const T extends ClientPlugin>(plugin: T): T {
   return plugin;
 }
 
-/**
- * The server entry of a plugin: routes under `/api/<name>`, middleware, migrations, start/stop
- * hooks. The server issue fills in the host; the shape is fixed here so plugins can be written
- * against it. It must never import the plugin's client entry.
- */
-export interface ServerPlugin<App = unknown> {
-  manifest: PluginManifest;
-  setup?(app: App): void | Promise<void>;
-  start?(): void | Promise<void>;
-  stop?(): void | Promise<void>;
-}
-
-export function defineServerPlugin<const T extends ServerPlugin>(plugin: T): T {
-  return plugin;
-}
+/** The server entry of a plugin (routes, middleware, migrations, start/stop hooks): see `./server`. */
+export { defineServerPlugin, type ServerPlugin } from './server';

@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { createRegistry, PluginLoadError } from '../runtime/plugin/registry';
+import type { EnvReader, Logger, RequestState, ServerPlugin, ServerPluginParts, ServerSettings } from '../runtime/plugin/server';
+import type { TelemetrySink } from '../runtime/telemetry/events';
+import type { Db } from './db';
+import { withFields } from './log';
+import { migrate } from './migrations';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- a plugin may type its own context extensions */
+type PluginRouter = Router<RequestState, any>;
+type PluginMiddleware = Middleware<RequestState, any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** A server plugin with the framework types this server uses filled in. */
+export type KoaServerPlugin = ServerPlugin<Db, PluginRouter, PluginMiddleware>;
+
+/** Names the host keeps for itself: "server" owns the host's own tables. */
+const RESERVED = new Set(['server']);
+
+export interface LoadedPlugins {
+  /** Every plugin's middleware, then every plugin's router (each under /api/<name>). */
+  middleware: Middleware;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface HostServices {
+  db: Db;
+  settings: ServerSettings;
+  env: EnvReader;
+  log: Logger;
+  telemetry: TelemetrySink;
+}
+
+/**
+ * Loads server plugins in the given order: checks names and requirements (failing loudly, naming the
+ * plugin), runs each plugin's migrations, calls `setup`, and mounts its router under `/api/<name>`.
+ */
+export async function loadPlugins(plugins: readonly KoaServerPlugin[], services: HostServices): Promise<LoadedPlugins> {
+  createRegistry(plugins.map((p) => p.manifest));
+  const loaded: Array<{ name: string; parts: ServerPluginParts<PluginRouter, PluginMiddleware> }> = [];
+  for (const plugin of plugins) {
+    const name = plugin.manifest.name;
+    if (RESERVED.has(name)) throw new PluginLoadError(name, 'this name is reserved by the server');
+    migrate(services.db, name, plugin.migrations ?? []);
+    const dataDir = join(services.settings.dataDir, name);
+    const parts = await plugin.setup({
+      name,
+      db: services.db,
+      dataDir,
+      ensureDataDir: () => {
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        return dataDir;
+      },
+      settings: services.settings,
+      env: services.env,
+      log: withFields(services.log, { plugin: name }),
+      telemetry: services.telemetry,
+    });
+    parts.router?.prefix(`/api/${name}`);
+    loaded.push({ name, parts });
+  }
+
+  const chain: PluginMiddleware[] = [
+    ...loaded.flatMap(({ parts }) => parts.middleware ?? []),
+    ...loaded.flatMap(({ parts }) => (parts.router ? [parts.router.routes(), parts.router.allowedMethods()] : [])),
+  ];
+  const started: typeof loaded = [];
+  return {
+    middleware: inOrder(chain),
+    async start() {
+      for (const plugin of loaded) {
+        await plugin.parts.start?.();
+        started.push(plugin);
+      }
+    },
+    async stop() {
+      // Reverse order: a plugin stops before the plugins it requires. One failing does not keep the others running.
+      for (const plugin of started.reverse()) {
+        try {
+          await plugin.parts.stop?.();
+        } catch (error) {
+          services.log.error('plugin failed to stop', { plugin: plugin.name, error: (error as Error)?.stack ?? String(error) });
+        }
+      }
+      started.length = 0;
+    },
+  };
+}
+
+/** Runs middleware one after another, as Koa does for `app.use`. */
+function inOrder(chain: readonly PluginMiddleware[]): Middleware {
+  return (ctx, next) => {
+    const run = (index: number): Promise<unknown> => (index === chain.length ? next() : Promise.resolve(chain[index]!(ctx as never, () => run(index + 1))));
+    return run(0) as Promise<void>;
+  };
+}

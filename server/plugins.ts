@@ -1,0 +1,5 @@
+import auth from '../plugins/auth/server';
+import type { KoaServerPlugin } from './plugin-host';
+
+/** The server's plugins, each after the plugins it requires (auth sets `ctx.state.user` for the rest). */
+export const serverPlugins: readonly KoaServerPlugin[] = [auth];

@@ -1,0 +1,75 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import type { ServerConfig } from './config';
+import { envReader } from './config';
+import { closeDatabase, databaseResponds, openDatabase } from './db';
+import { jsonBody } from './json-body';
+import type { Logger } from './log';
+import { migrate } from './migrations';
+import { loadPlugins, type KoaServerPlugin } from './plugin-host';
+import { serverPlugins } from './plugins';
+import { requestTelemetry } from './request-telemetry';
+import { createTelemetryStore, serverMigrations } from './telemetry-store';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /**
+   * Graceful stop: refuse new connections, let requests in flight finish (up to the shutdown
+   * timeout), stop the plugins, then checkpoint and close SQLite.
+   */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Environment the plugins read their settings from. */
+  env?: NodeJS.ProcessEnv;
+  plugins?: readonly KoaServerPlugin[];
+}
+
+/** Opens storage, loads the plugins, listens. Everything the process needs lives under the data dir. */
+export async function startServer(config: ServerConfig, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const db = openDatabase(config.dataDir);
+  let stopping = false;
+  try {
+    migrate(db, 'server', serverMigrations);
+    const telemetry = createTelemetryStore(db);
+    const plugins = await loadPlugins(options.plugins ?? serverPlugins, { db, settings: config, env: envReader(options.env ?? process.env), log, telemetry });
+    await plugins.start();
+    const body = jsonBody(config.bodyLimit);
+    const tagged = requestTelemetry(telemetry);
+    const app = createApp(config, log, {
+      middleware: (ctx, next) => tagged(ctx, () => body(ctx, () => plugins.middleware(ctx, next))),
+      ready: () => !stopping && databaseResponds(db),
+      stopping: () => stopping,
+    });
+    const server = createServer(app.callback());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        stopping = true;
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => {
+          log.warn('closing connections still open after the shutdown timeout', { timeout_ms: config.shutdownTimeoutMs });
+          server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        await drained;
+        clearTimeout(timer);
+        await plugins.stop();
+        closeDatabase(db);
+      })());
+    return { url: `http://${shown}:${port}`, port, close };
+  } catch (error) {
+    closeDatabase(db);
+    throw error;
+  }
+}
