@@ -22,8 +22,8 @@ const COMBINE_IN: PortDefinition = { id: 'texture', type: 'texture', label: 'tex
 /**
  * One node per entry of hydra-synth's own function table, so every Hydra function (and any added
  * to hydra later) is a node without a hand-written list. Float inputs become number parameters
- * with hydra's defaults; `src`'s sampler input becomes a choice of o0–o3 / s0–s3 (feedback is a
- * reference to an output, never an edge).
+ * with hydra's defaults; `src`'s sampler input becomes a choice of o0–o3 (feedback is a reference
+ * to an output, never an edge).
  */
 export function hydraFunctionNodes(plugin: string): NodeDefinition[] {
   return glslFunctions().map((fn) => functionNode(plugin, fn));
@@ -39,7 +39,9 @@ function functionNode(plugin: string, fn: HydraFunction): NodeDefinition {
       params.push(param);
       numberIds.push(input.name);
     } else if (input.type === 'sampler2D') {
-      params.push({ id: input.name, type: 'choice', label: 'buffer', default: 'o0', options: [...OUTPUTS, ...SOURCES] });
+      // Only outputs: src(o0…o3) is feedback. External sources s0–s3 are the `external` node's job,
+      // so each piece of code (`src(s0)`) reads back as exactly one kind of node.
+      params.push({ id: input.name, type: 'choice', label: 'buffer', default: 'o0', options: OUTPUTS });
     }
     // vec4 inputs other than the combined texture (only `sum`'s scale) keep hydra's default.
   }

@@ -22,7 +22,7 @@ describe('hydra-core: one node per hydra function', () => {
   it('has a node for every entry of hydra-synth’s function table, and no other function nodes', () => {
     expect(table.length).toBeGreaterThan(40);
     const names = table.map((fn) => `hydra-core/${fn.name}`).sort();
-    const extra = ['hydra-core/out', 'hydra-core/render', 'hydra-core/external', 'hydra-core/lfo'];
+    const extra = ['hydra-core/out', 'hydra-core/render', 'hydra-core/external', 'hydra-core/lfo', 'hydra-core/code', 'hydra-core/script'];
     expect(registry.nodes().map((d) => d.type).sort()).toEqual([...names, ...extra].sort());
     for (const fn of ['osc', 'noise', 'voronoi', 'shape', 'src', 'kaleid', 'modulate', 'blend', 'colorama', 'sum', 'prev']) {
       expect(registry.node(`hydra-core/${fn}`)?.label).toBe(fn);
@@ -50,9 +50,9 @@ describe('hydra-core: one node per hydra function', () => {
     expect(registry.inputPorts(def.type).filter((p) => p.type === 'number').map((p) => p.id)).toEqual(floats.map((i) => i.name));
   });
 
-  it('gives src a choice of o0–o3 and s0–s3, defaulting to o0', () => {
+  it('gives src a choice of the outputs o0–o3 (feedback), defaulting to o0; s0–s3 are the external node’s', () => {
     const src = registry.node('hydra-core/src')!;
-    expect(src.params).toEqual([{ id: 'tex', type: 'choice', label: 'buffer', default: 'o0', options: ['o0', 'o1', 'o2', 'o3', 's0', 's1', 's2', 's3'] }]);
+    expect(src.params).toEqual([{ id: 'tex', type: 'choice', label: 'buffer', default: 'o0', options: ['o0', 'o1', 'o2', 'o3'] }]);
     expect(registry.inputPorts('hydra-core/src')).toEqual([]);
   });
 

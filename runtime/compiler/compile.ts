@@ -15,6 +15,9 @@ const MARK_CLOSE = '\uE001';
 const CHAIN_BREAK = '\uE002';
 const MARKS = /\uE000([^\uE001]*)\uE001/g;
 
+/** A statement starting with one of these continues the previous line when there is no semicolon. */
+const ASI_HAZARD = /^[([`+\-/]/;
+
 /** What an unconnected texture input compiles to. */
 export const DEFAULT_TEXTURE = 'solid()';
 
@@ -66,52 +69,14 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
   };
 
   const contextFor = (node: PatchNode, def: NodeDefinition): CompileContext => {
-    const params = new Map(def.params.map((p) => [p.id, p]));
     const edgeInto = (port: string) => incoming.get(`${node.id}\u0000${port}`);
-    const upstream = (port: string) => {
-      const edge = edgeInto(port);
-      return edge ? compileNode(nodes.get(edge.from.node)!) : undefined;
-    };
-    const stored = (id: string): ParamValue | undefined => (node.params && Object.hasOwn(node.params, id) ? node.params[id] : undefined);
-    const paramDef = (id: string): ParamDefinition => {
-      const p = params.get(id);
-      if (!p) throw new Error(`node type ${def.type} has no parameter "${id}"`);
-      return p;
-    };
-    const number = (id: string): string => {
-      const p = paramDef(id);
-      if (p.type !== 'number') throw new Error(`parameter "${id}" of ${def.type} is not a number parameter`);
-      const fromEdge = upstream(id);
-      if (fromEdge !== undefined) return inline(fromEdge);
-      const value = stored(id);
-      if (value === undefined) return formatValue(p.default);
-      if (typeof value === 'string') return formatValue(p.default);
-      return formatValue(value);
-    };
-    return {
-      nodeId: node.id,
-      chain,
-      inline,
-      texture: (port) => upstream(port) ?? DEFAULT_TEXTURE,
+    return makeContext(node, def, {
       connected: (port) => edgeInto(port) !== undefined,
-      number,
-      choice: (id) => {
-        const p = paramDef(id);
-        const value = stored(id);
-        return typeof value === 'string' ? value : String(p.default);
+      upstream: (port) => {
+        const edge = edgeInto(port);
+        return edge ? compileNode(nodes.get(edge.from.node)!) : undefined;
       },
-      args: (ids) => {
-        const parts = ids.map((id) => {
-          const p = paramDef(id);
-          if (p.type !== 'number') throw new Error(`parameter "${id}" of ${def.type} is not a number parameter`);
-          const value = stored(id);
-          const isDefault = !edgeInto(id) && (value === undefined || (typeof value === 'number' && value === p.default));
-          return { text: number(id), isDefault };
-        });
-        while (parts.length && parts[parts.length - 1]!.isDefault) parts.pop();
-        return parts.map((p) => p.text).join(', ');
-      },
-    };
+    });
   };
 
   const statements: string[] = [];
@@ -124,7 +89,10 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
       issues.push(warning('output-unconnected', `Output node "${node.id}" has nothing connected and renders nothing.`, { node: node.id }));
       continue;
     }
-    statements.push(text.replaceAll(CHAIN_BREAK, '\n  .'));
+    const statement = text.replaceAll(CHAIN_BREAK, '\n  .');
+    // Statements are not separated by semicolons: one that starts like a continuation of the one
+    // before (`(a || b).out()` after `x = 1`) would be read as part of it.
+    statements.push(statements.length && ASI_HAZARD.test(statement.replace(MARKS, '')) ? `;${statement}` : statement);
   }
 
   const nodeLines: Record<string, number> = {};
@@ -150,6 +118,73 @@ export function patchToProgram(patch: Patch, registry: Registry, meta: Omit<Prog
   const program: Program = { ...meta, code: result.code, nodeLines: result.nodeLines };
   if (program.name === undefined && patch.name !== undefined) program.name = patch.name;
   return { ok: true, program, issues: result.issues };
+}
+
+/** Where a node's inputs come from while it compiles: whether a port has an edge, and the text fed into it. */
+interface NodeInputs {
+  connected(port: string): boolean;
+  upstream(port: string): string | undefined;
+}
+
+/** The context a node's compile function gets; shared by whole-patch and single-node compilation. */
+function makeContext(node: PatchNode, def: NodeDefinition, inputs: NodeInputs): CompileContext {
+  const params = new Map(def.params.map((p) => [p.id, p]));
+  const { connected, upstream } = inputs;
+  const stored = (id: string): ParamValue | undefined => (node.params && Object.hasOwn(node.params, id) ? node.params[id] : undefined);
+  const paramDef = (id: string): ParamDefinition => {
+    const p = params.get(id);
+    if (!p) throw new Error(`node type ${def.type} has no parameter "${id}"`);
+    return p;
+  };
+  const number = (id: string): string => {
+    const p = paramDef(id);
+    if (p.type !== 'number') throw new Error(`parameter "${id}" of ${def.type} is not a number parameter`);
+    const fromEdge = upstream(id);
+    if (fromEdge !== undefined) return inline(fromEdge);
+    const value = stored(id);
+    if (value === undefined) return formatValue(p.default);
+    if (typeof value === 'string') return formatValue(p.default);
+    return formatValue(value);
+  };
+  return {
+    nodeId: node.id,
+    chain,
+    inline,
+    texture: (port) => upstream(port) ?? DEFAULT_TEXTURE,
+    connected,
+    number,
+    choice: (id) => {
+      const p = paramDef(id);
+      const value = stored(id);
+      return typeof value === 'string' ? value : String(p.default);
+    },
+    args: (ids) => {
+      const parts = ids.map((id) => {
+        const p = paramDef(id);
+        if (p.type !== 'number') throw new Error(`parameter "${id}" of ${def.type} is not a number parameter`);
+        const value = stored(id);
+        const isDefault = !connected(id) && (value === undefined || (typeof value === 'number' && value === p.default));
+        return { text: number(id), isDefault };
+      });
+      while (parts.length && parts[parts.length - 1]!.isDefault) parts.pop();
+      return parts.map((p) => p.text).join(', ');
+    },
+  };
+}
+
+/**
+ * Compiles one node on its own, with the given source text on its connected inputs (`{ in: 'x' }`)
+ * and chains laid out inline. The code → patch parser uses it to learn how each node reads as code
+ * from the node's own compile function, so the two directions cannot drift apart. Throws what the
+ * node's compile function throws.
+ */
+export function compileNodeText(def: NodeDefinition, params: PatchNode['params'] = {}, inputs: Readonly<Record<string, string>> = {}): string {
+  const node: PatchNode = { id: '', type: def.type, params };
+  const text = def.compile(
+    makeContext(node, def, { connected: (port) => Object.hasOwn(inputs, port), upstream: (port) => (Object.hasOwn(inputs, port) ? inputs[port] : undefined) }),
+  );
+  if (typeof text !== 'string') throw new TypeError(`compile returned ${typeof text}, not a string`);
+  return inline(text);
 }
 
 function chain(base: string, call: string): string {
@@ -180,8 +215,8 @@ function fallbackText(def: NodeDefinition): string {
   return DEFAULT_TEXTURE;
 }
 
-/** Natural order, so `n2` sorts before `n10`. */
-function compareIds(a: string, b: string): number {
+/** Natural order, so `n2` sorts before `n10`. The compiler writes output statements in this order. */
+export function compareIds(a: string, b: string): number {
   // `o01` and `o1` collate as equal: fall back to code-unit order so the input order never matters.
   return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 }

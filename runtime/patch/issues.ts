@@ -11,6 +11,9 @@ export interface PatchIssue {
   nodes?: string[];
   /** The plugin at fault, when a plugin's code failed. */
   plugin?: string;
+  /** 1-based line and column in Hydra code, for problems found while reading code (code → patch). */
+  line?: number;
+  column?: number;
 }
 
 export function issue(code: string, message: string, extra: Omit<PatchIssue, 'severity' | 'code' | 'message'> = {}): PatchIssue {

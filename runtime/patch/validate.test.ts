@@ -109,7 +109,7 @@ describe('validatePatch with hydra-core', () => {
       {
         severity: 'error',
         code: 'bad-param',
-        message: 'Parameter "tex" of node "a" must be one of o0, o1, o2, o3, s0, s1, s2, s3.',
+        message: 'Parameter "tex" of node "a" must be one of o0, o1, o2, o3.',
         node: 'a',
         port: 'tex',
       },
