@@ -1,5 +1,6 @@
 import auth from '../plugins/auth/server';
+import rooms from '../plugins/rooms/server';
 import type { KoaServerPlugin } from './plugin-host';
 
 /** The server's plugins, each after the plugins it requires (auth sets `ctx.state.user` for the rest). */
-export const serverPlugins: readonly KoaServerPlugin[] = [auth];
+export const serverPlugins: readonly KoaServerPlugin[] = [auth, rooms];

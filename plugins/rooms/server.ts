@@ -1,0 +1,28 @@
+import type { Database } from 'better-sqlite3';
+import type { Middleware } from 'koa';
+import { defineServerPlugin, type RequestState, type ServerPluginHost } from '../../runtime/plugin/server';
+import { rooms } from './manifest';
+import { roomsMigrations } from './server/migrations';
+import { accessRole } from './server/roles';
+import { roomRoutes } from './server/routes';
+import { roomStore } from './server/store';
+
+/**
+ * Rooms and roles: `/api/rooms…`. Its middleware gives every later plugin `ctx.state.roomRole(id)`,
+ * so a plugin (sync, queue, media) checks a caller's role without knowing these tables.
+ */
+export default defineServerPlugin({
+  manifest: rooms,
+  migrations: roomsMigrations,
+  setup(host: ServerPluginHost<Database>) {
+    const store = roomStore(host.db);
+    const roleLookup: Middleware<RequestState> = (ctx, next) => {
+      ctx.state.roomRole = (roomId: string) => {
+        const room = store.room(roomId);
+        return room ? accessRole(store, room, ctx.state) : null;
+      };
+      return next();
+    };
+    return { middleware: [roleLookup], router: roomRoutes(store) };
+  },
+});
