@@ -5,7 +5,7 @@ import type { Patch, PatchEdge, PatchNode } from '../patch/schema';
 import { definePlugin } from '../plugin/define';
 import { createRegistry } from '../plugin/registry';
 import { nodeAtLine } from './program';
-import { DEFAULT_TEXTURE, compilePatch, formatNumber, formatValue, patchToProgram } from './compile';
+import { DEFAULT_TEXTURE, compileNodeText, compilePatch, formatNumber, formatValue, patchToProgram } from './compile';
 
 const registry = createRegistry([hydraCore]);
 const n = (id: string, type: string, params?: PatchNode['params']): PatchNode => ({ id, type: `hydra-core/${type}`, ...(params ? { params } : {}) });
@@ -293,5 +293,40 @@ describe('formatValue', () => {
     expect(formatValue([1, -2, 0.25])).toBe('[1, -2, 0.25]');
     expect(formatValue({ expr: '  time  ' })).toBe('time');
     expect(() => formatNumber(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('compileNodeText', () => {
+  it('compiles one node with given text on its connected inputs, laid out inline', () => {
+    expect(compileNodeText(registry.node('hydra-core/osc')!, { frequency: 5 })).toBe('osc(5)');
+    expect(compileNodeText(registry.node('hydra-core/kaleid')!, {}, { in: 'x' })).toBe('x.kaleid()');
+    expect(compileNodeText(registry.node('hydra-core/kaleid')!)).toBe(`${DEFAULT_TEXTURE}.kaleid()`);
+    expect(compileNodeText(registry.node('hydra-core/blend')!, { amount: 0.2 }, { in: 'a', texture: 'b' })).toBe('a.blend(b, 0.2)');
+    expect(compileNodeText(registry.node('hydra-core/out')!, { output: 'o2' }, { in: 'a' })).toBe('a.out(o2)');
+    expect(compileNodeText(registry.node('hydra-core/out')!)).toBe('');
+  });
+});
+
+describe('statement separation', () => {
+  it('puts a semicolon before a statement that would continue the previous one, and maps lines as before', () => {
+    const p = patch(
+      [
+        { id: 's1', type: 'hydra-core/script', params: { code: 'x = 1' } },
+        { id: 's2', type: 'hydra-core/code', params: { code: '(a || b)' } },
+        { id: 's3', type: 'hydra-core/out' },
+        { id: 's4', type: 'hydra-core/script', params: { code: '[o1, o2].forEach((o) => osc().out(o))' } },
+      ],
+      [e('s2', 's3')],
+    );
+    const result = compileOk(p);
+    expect(result.code).toBe('x = 1\n\n;(a || b)\n  .out()\n\n;[o1, o2].forEach((o) => osc().out(o))\n');
+    expect(result.nodeLines).toEqual({ s1: 1, s2: 3, s3: 4, s4: 6 });
+    expectParses(result.code);
+    expect(parse(result.code, { ecmaVersion: 'latest' }).body.filter((s) => s.type !== 'EmptyStatement')).toHaveLength(3);
+  });
+
+  it('needs no semicolon before the first statement', () => {
+    const result = compileOk(patch([{ id: 's', type: 'hydra-core/script', params: { code: '[1].forEach(() => {})' } }]));
+    expect(result.code).toBe('[1].forEach(() => {})\n');
   });
 });

@@ -63,7 +63,10 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
       );
       text = fallbackText(def);
     }
-    const marked = text === '' ? '' : `${text}${MARK_OPEN}${node.id}${MARK_CLOSE}`;
+    // The mark goes where the node's own text is: after it when upstream text comes first
+    // (`osc()⏎.kaleid()`), before it otherwise, so a script of many lines maps to its first.
+    const mark = `${MARK_OPEN}${node.id}${MARK_CLOSE}`;
+    const marked = text === '' ? '' : text.includes(MARK_OPEN) ? `${text}${mark}` : `${mark}${text}`;
     memo.set(node.id, marked);
     return marked;
   };
