@@ -30,9 +30,10 @@ export interface ServerPlugin<Db = unknown, Router = unknown, Middleware = unkno
 
 /**
  * Identity helper: returns the plugin unchanged so TypeScript checks it where it is written. The
- * framework types are inferred from `setup`'s annotated host and from what it returns.
+ * framework types are inferred from `setup`'s annotated host and from what it returns (a plugin
+ * without a router or middleware gets `never` there, which fits any host).
  */
-export function defineServerPlugin<Db, Router, Middleware>(plugin: ServerPlugin<Db, Router, Middleware>): ServerPlugin<Db, Router, Middleware> {
+export function defineServerPlugin<Db = unknown, Router = never, Middleware = never>(plugin: ServerPlugin<Db, Router, Middleware>): ServerPlugin<Db, Router, Middleware> {
   return plugin;
 }
 

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { defineServerPlugin, type ServerPluginHost } from '../../runtime/plugin/server';
+import { library } from './manifest';
+import { libraryMigrations } from './server/migrations';
+import { libraryRoutes } from './server/routes';
+import { searchTimings } from './server/search-timings';
+import { readStarterPresets } from './server/starter-presets';
+import { libraryStore } from './server/store';
+
+const FLUSH_MS = 5000;
+
+/**
+ * The library: `/api/library/items` (browse and search), media items, manifest import, saved
+ * presets. The starter presets are seeded at every start, so the library follows the files.
+ */
+export default defineServerPlugin({
+  manifest: library,
+  migrations: libraryMigrations,
+  setup(host: ServerPluginHost<Database>) {
+    const presetsDir = resolve(host.env.string('LIBRARY_PRESETS_DIR', 'presets'));
+    const importMaxRows = host.env.int('LIBRARY_IMPORT_MAX_ROWS', 5000, 1, 100_000);
+    const store = libraryStore(host.db);
+    const timings = searchTimings(host.db);
+    let timer: NodeJS.Timeout | undefined;
+    return {
+      router: libraryRoutes({ store, timings, importMaxRows }),
+      start() {
+        const starters = readStarterPresets(presetsDir, host.log);
+        store.syncBuiltins(starters);
+        timings.prune();
+        // Fresh statistics let the planner choose between the tag index and the sort index.
+        host.db.exec('ANALYZE library_items; ANALYZE library_item_tags;');
+        timer = setInterval(() => timings.flush(), FLUSH_MS).unref();
+        host.log.info('library ready', { starter_presets: starters.length });
+      },
+      stop() {
+        clearInterval(timer);
+        timings.flush();
+      },
+    };
+  },
+});

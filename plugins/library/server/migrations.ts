@@ -1,0 +1,73 @@
+import type { Database } from 'better-sqlite3';
+import type { Migration } from '../../../runtime/plugin/server';
+
+export const libraryMigrations: readonly Migration<Database>[] = [
+  {
+    version: 1,
+    up: `
+      -- Media items and presets in one table, so one search ranks both. Columns of the other kind stay NULL.
+      CREATE TABLE library_items (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('media', 'preset')),
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        -- normalised tags joined by spaces (for search); library_item_tags holds them for filtering
+        tags TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '',
+        licence TEXT NOT NULL DEFAULT '',
+        url TEXT,
+        mime_type TEXT,
+        duration REAL,
+        size INTEGER,
+        preset_kind TEXT CHECK (preset_kind IN ('patch', 'code')),
+        preset_body TEXT,
+        author TEXT NOT NULL DEFAULT '',
+        builtin INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX library_items_media_url ON library_items (url) WHERE kind = 'media';
+      CREATE INDEX library_items_by_title ON library_items (title COLLATE NOCASE, seq);
+      CREATE INDEX library_items_by_kind_title ON library_items (kind, title COLLATE NOCASE, seq);
+      CREATE INDEX library_items_by_created ON library_items (created_at, seq);
+      CREATE INDEX library_items_by_kind_created ON library_items (kind, created_at, seq);
+      CREATE INDEX library_items_by_duration ON library_items (duration, seq);
+      CREATE INDEX library_items_by_size ON library_items (size, seq);
+
+      CREATE TABLE library_item_tags (
+        tag TEXT NOT NULL,
+        item INTEGER NOT NULL REFERENCES library_items (seq) ON DELETE CASCADE,
+        PRIMARY KEY (tag, item)
+      ) WITHOUT ROWID;
+      CREATE INDEX library_item_tags_by_item ON library_item_tags (item);
+
+      -- External-content FTS5 index over the searchable columns, kept in step by triggers.
+      CREATE VIRTUAL TABLE library_fts USING fts5(
+        title, tags, description, source,
+        content = 'library_items', content_rowid = 'seq',
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3'
+      );
+      CREATE TRIGGER library_items_fts_insert AFTER INSERT ON library_items BEGIN
+        INSERT INTO library_fts (rowid, title, tags, description, source) VALUES (new.seq, new.title, new.tags, new.description, new.source);
+      END;
+      CREATE TRIGGER library_items_fts_delete AFTER DELETE ON library_items BEGIN
+        INSERT INTO library_fts (library_fts, rowid, title, tags, description, source) VALUES ('delete', old.seq, old.title, old.tags, old.description, old.source);
+      END;
+      CREATE TRIGGER library_items_fts_update AFTER UPDATE OF title, tags, description, source ON library_items BEGIN
+        INSERT INTO library_fts (library_fts, rowid, title, tags, description, source) VALUES ('delete', old.seq, old.title, old.tags, old.description, old.source);
+        INSERT INTO library_fts (rowid, title, tags, description, source) VALUES (new.seq, new.title, new.tags, new.description, new.source);
+      END;
+
+      -- Server-side time of every browse and search, for the library SLO.
+      CREATE TABLE library_search_timings (
+        at INTEGER NOT NULL,
+        ms REAL NOT NULL,
+        searched INTEGER NOT NULL,
+        hits INTEGER NOT NULL
+      );
+      CREATE INDEX library_search_timings_by_time ON library_search_timings (at);
+    `,
+  },
+];
