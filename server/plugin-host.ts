@@ -21,8 +21,10 @@ export type KoaServerPlugin = ServerPlugin<Db, PluginRouter, PluginMiddleware>;
 const RESERVED = new Set(['server']);
 
 export interface LoadedPlugins {
-  /** Every plugin's middleware, then every plugin's router (each under /api/<name>). */
+  /** Every plugin's middleware, in plugin order. */
   middleware: Middleware;
+  /** Every plugin's router, each under /api/<name>. */
+  routes: Middleware;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -64,13 +66,12 @@ export async function loadPlugins(plugins: readonly KoaServerPlugin[], services:
     loaded.push({ name, parts });
   }
 
-  const chain: PluginMiddleware[] = [
-    ...loaded.flatMap(({ parts }) => parts.middleware ?? []),
-    ...loaded.flatMap(({ parts }) => (parts.router ? [parts.router.routes(), parts.router.allowedMethods()] : [])),
-  ];
+  const middleware = loaded.flatMap(({ parts }) => parts.middleware ?? []);
+  const routes = loaded.flatMap(({ parts }) => (parts.router ? [parts.router.routes(), parts.router.allowedMethods()] : []));
   const started: typeof loaded = [];
   return {
-    middleware: inOrder(chain),
+    middleware: inOrder(middleware),
+    routes: inOrder(routes),
     async start() {
       for (const plugin of loaded) {
         await plugin.parts.start?.();

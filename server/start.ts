@@ -40,7 +40,8 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     const body = jsonBody(config.bodyLimit);
     const tagged = requestTelemetry(telemetry);
     const app = createApp(config, log, {
-      middleware: (ctx, next) => tagged(ctx, () => body(ctx, () => plugins.middleware(ctx, next))),
+      // Plugin middleware (CSRF, sessions) runs before the body is read: a refused request costs no parsing.
+      middleware: (ctx, next) => tagged(ctx, () => plugins.middleware(ctx, () => body(ctx, () => plugins.routes(ctx, next)))),
       ready: () => !stopping && databaseResponds(db),
       stopping: () => stopping,
     });

@@ -27,7 +27,17 @@ export async function startTestServer(options: { dataDir?: string; env?: Record<
   writeFileSync(join(clientDir, 'sandbox', 'frame.html'), '<!doctype html><title>frame</title>');
   const env = { ...options.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CLIENT_DIR: clientDir };
   const logs: string[] = [];
-  const server = await startServer(loadConfig(env), createLogger('debug', (line) => logs.push(line)), { env, ...(options.plugins ? { plugins: options.plugins } : {}) });
+  const removeDirs = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(clientDir, { recursive: true, force: true });
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer(loadConfig(env), createLogger('debug', (line) => logs.push(line)), { env, ...(options.plugins ? { plugins: options.plugins } : {}) });
+  } catch (error) {
+    if (!options.dataDir) removeDirs();
+    throw error;
+  }
   const url = `http://127.0.0.1:${server.port}`;
   return {
     ...server,
@@ -37,8 +47,7 @@ export async function startTestServer(options: { dataDir?: string; env?: Record<
     client: () => new TestClient(url),
     async destroy() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(clientDir, { recursive: true, force: true });
+      removeDirs();
     },
   };
 }

@@ -51,7 +51,10 @@ export interface Migration<Db> {
 export interface ServerPluginParts<Router, Middleware> {
   /** Mounted under `/api/<plugin name>`. */
   router?: Router;
-  /** Run for every `/api` request, in plugin order, before any router (e.g. to set `ctx.state.user`). */
+  /**
+   * Run for every `/api` request, in plugin order, before any router (e.g. to set `ctx.state.user`),
+   * and before the body is read: `ctx.state.body` is not set yet.
+   */
   middleware?: readonly Middleware[];
   /** After every plugin is set up, before the server accepts requests. */
   start?(): void | Promise<void>;

@@ -18,8 +18,10 @@ export function csrfGuard(allowedOrigins: readonly string[]): Middleware {
       throw new HttpError(403, 'csrf_check_failed', `Writes need the header "${CSRF_HEADER}: 1".`);
     }
     const origin = ctx.get('Origin');
+    // Not ctx.origin: in Koa 3 that is the Origin header itself.
+    const own = `${ctx.protocol}://${ctx.host}`;
     if (origin) {
-      if (origin !== ctx.origin && !allowedOrigins.includes(origin)) throw new HttpError(403, 'origin_not_allowed', `Requests from ${origin.slice(0, 100)} are not allowed.`);
+      if (origin !== own && !allowedOrigins.includes(origin)) throw new HttpError(403, 'origin_not_allowed', `Requests from ${origin.slice(0, 100)} are not allowed.`);
     } else {
       const site = ctx.get('Sec-Fetch-Site');
       if (site && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'origin_not_allowed', 'Cross-site requests are not allowed.');
