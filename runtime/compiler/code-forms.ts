@@ -23,8 +23,8 @@ export const CODE_PARAM = 'code';
 export type Slot =
   | { kind: 'texture'; port: string }
   | { kind: 'number'; param: string }
-  /** A choice written as a fixed word, e.g. `o1` in `src(o1)`. */
-  | { kind: 'choice'; param: string; value: string; text: string };
+  /** A choice written as a fixed word, e.g. `o1` in `src(o1)` (the form's `choices` holds its value). */
+  | { kind: 'choice'; param: string; text: string };
 
 /** A call that one node compiles to: `osc(…)`, `<in>.kaleid(…)`, `<in>.out(o1)`, `render()`. */
 export interface CallForm {
@@ -70,7 +70,12 @@ export function codeForms(registry: Registry): CodeForms {
     if (registry.pluginOf(def.type) !== HYDRA_CORE) continue;
     try {
       if (def.inputs.length === 0 && def.outputs.length === 1 && def.outputs[0]!.type === 'number') values.push(...valueTemplates(def));
-      else for (const form of callForms(def)) calls.set(key(form.name, !!form.receiver), [...(calls.get(key(form.name, !!form.receiver)) ?? []), form]);
+      else {
+        for (const form of callForms(def)) {
+          const k = key(form.name, form.receiver !== undefined);
+          calls.set(k, [...(calls.get(k) ?? []), form]);
+        }
+      }
     } catch {
       // A node whose compile function throws on plain values is never read back from code.
     }
@@ -117,7 +122,7 @@ function callForms(def: NodeDefinition): CallForm[] {
     const base = plain[0]!.form;
     const others = forms.filter((f) => f !== base);
     if (others.length > 0 && others.every((f) => f.slots.length === base.slots.length + 1 && f.slots.at(-1)!.kind === 'choice')) {
-      forms.push({ ...base, slots: [...base.slots, { kind: 'choice', param: choice.id, value: choice.default, text: choice.default }] });
+      forms.push({ ...base, slots: [...base.slots, { kind: 'choice', param: choice.id, text: choice.default }] });
     }
   }
   return forms;
@@ -148,7 +153,7 @@ function readProbe(
     const source = text.slice(arg.start, arg.end);
     if (port) slots.push({ kind: 'texture', port });
     else if (arg.type === 'Literal' && typeof arg.value === 'number' && sentinels.has(arg.value)) slots.push({ kind: 'number', param: sentinels.get(arg.value)! });
-    else if (choice && source === choice.value) slots.push({ kind: 'choice', ...choice, text: source });
+    else if (choice && source === choice.value) slots.push({ kind: 'choice', param: choice.param, text: source });
     else return undefined;
   }
   const form: CallForm = { type: def.type, name, slots, choices: choice ? { [choice.param]: choice.value } : {}, statement: def.kind === 'output' };
@@ -220,6 +225,8 @@ function matchValue(templates: readonly ValueTemplate[], source: string): ValueM
   const tokens = tokens_(source);
   if (!tokens) return undefined;
   for (const template of templates) {
+    // each hole takes one or two tokens
+    if (tokens.length < template.tokens.length || tokens.length > template.tokens.length + template.holes.size) continue;
     const params = fill(template, tokens);
     if (!params) continue;
     const again = tokens_(compileNodeText(template.def, params));

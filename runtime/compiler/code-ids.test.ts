@@ -3,6 +3,8 @@ import { hydraCore } from '../../plugins/hydra-core/manifest';
 import { starterPresets } from '../../presets/index';
 import type { Patch } from '../patch/schema';
 import { createRegistry } from '../plugin/registry';
+import { definePlugin } from '../plugin/define';
+import { canonicalPatch } from './canonical';
 import { COLUMN_WIDTH, ROW_HEIGHT } from './code-layout';
 import { codeToPatch } from './code-to-patch';
 import { compilePatch } from './compile';
@@ -168,5 +170,54 @@ describe('ids and layout with a hint', () => {
     expect(compile(patch)).toBe(compile(read(code)));
     // with room between them the hint's ids stay
     expect(read(code, hint).nodes.filter((n) => registry.node(n.type)!.kind === 'output').map((n) => n.id)).toEqual(['out1', 'out1-1', 'out2']);
+  });
+
+  it('keeps other plugins’ nodes that compile to what the code says, with their parameters', () => {
+    const video = definePlugin({
+      name: 'video',
+      nodes: [
+        {
+          type: 'video/clip',
+          kind: 'input',
+          label: 'clip',
+          inputs: [],
+          outputs: [{ id: 'frames', type: 'texture' }],
+          params: [
+            { id: 'url', type: 'text', default: '', maxLength: 200 },
+            { id: 'slot', type: 'choice', default: 's0', options: ['s0', 's1'] },
+          ],
+          compile: (ctx) => `src(${ctx.choice('slot')})`,
+        },
+        { type: 'video/level', kind: 'input', label: 'level', inputs: [], outputs: [{ id: 'v', type: 'number' }], params: [], compile: () => '() => a.fft[0]' },
+      ],
+    });
+    const both = createRegistry([hydraCore, video]);
+    const hint: Patch = {
+      version: 1,
+      nodes: [
+        { id: 'clip', type: 'video/clip', params: { url: 'https://example.com/a.mp4', slot: 's1' }, position: { x: 0, y: 0 } },
+        { id: 'level', type: 'video/level', position: { x: 0, y: 160 } },
+        { id: 'k', type: 'hydra-core/kaleid', position: { x: 220, y: 0 } },
+        { id: 'o', type: 'hydra-core/out', position: { x: 440, y: 0 } },
+      ],
+      edges: [
+        { from: { node: 'clip', port: 'frames' }, to: { node: 'k', port: 'in' } },
+        { from: { node: 'level', port: 'v' }, to: { node: 'k', port: 'nSides' } },
+        { from: { node: 'k', port: 'out' }, to: { node: 'o', port: 'in' } },
+      ],
+    };
+    const code = compilePatch(hint, both).code;
+    expect(code).toBe('src(s1)\n  .kaleid(() => a.fft[0])\n  .out()\n');
+    const same = codeToPatch(code, both, { hint });
+    expect(same.ok && same.patch).toEqual(canonicalPatch(hint, both));
+    const edited = codeToPatch(code.replace('.out()', '.out(o1)'), both, { hint });
+    expect(edited.ok && edited.patch.nodes.map((n) => n.type)).toEqual(['video/clip', 'hydra-core/kaleid', 'video/level', 'hydra-core/out']);
+    // once the code says something else, it is read as code says it
+    const changed = codeToPatch(code.replace('src(s1)', 'src(s0)').replace('a.fft[0]', 'a.fft[1]'), both, { hint });
+    expect(changed.ok && changed.patch.nodes.map((n) => [n.type, n.params])).toEqual([
+      ['hydra-core/external', undefined],
+      ['hydra-core/kaleid', { nSides: { expr: '() => a.fft[1]' } }],
+      ['hydra-core/out', undefined],
+    ]);
   });
 });

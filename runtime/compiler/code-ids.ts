@@ -1,7 +1,8 @@
-import { isExpr, PATCH_LIMITS, type Patch, type PatchEdge, type PatchNode } from '../patch/schema';
+import { PATCH_LIMITS, type Patch, type PatchEdge, type PatchNode } from '../patch/schema';
 import type { Registry } from '../plugin/registry';
+import { keepHiddenValues, readHint, reconcile, type HintGraph } from './code-hint';
 import type { ReadNode } from './code-read';
-import { compareIds, compileNodeText, DEFAULT_TEXTURE } from './compile';
+import { compareIds } from './compile';
 
 /**
  * Gives the nodes read from code their ids, reusing the hint's (the patch the code came from, or
@@ -35,7 +36,7 @@ export function identify(statements: readonly ReadNode[], registry: Registry, hi
     paths.set(node, { path, root });
     order.push(node);
     const twin = known?.byPath.get(path);
-    if (known && twin?.type === node.type) node.inputs = node.inputs.filter(({ port, node: child }) => !unconnectedInHint(known, twin, port, child, registry, node));
+    if (known && twin?.type === node.type) reconcile(node, twin, known, registry);
     for (const input of node.inputs) walk(input.node, `${path}/${input.port}`, root);
   };
   const occurrences = new Map<string, number>();
@@ -45,26 +46,7 @@ export function identify(statements: readonly ReadNode[], registry: Registry, hi
     walk(root, `${root.type}#${n}`, `${root.type}#${n}`);
   }
 
-  const claims = new Map<ReadNode, PatchNode>();
-  if (known) {
-    const claimed = new Set<string>();
-    const claim = (node: ReadNode, by: PatchNode) => {
-      claims.set(node, by);
-      claimed.add(by.id);
-    };
-    for (const node of order) {
-      const twin = known.byPath.get(paths.get(node)!.path);
-      if (twin?.type === node.type) claim(node, twin);
-    }
-    for (const sameRoot of [true, false]) {
-      for (const node of order) {
-        if (claims.has(node)) continue;
-        const root = paths.get(node)!.root;
-        const found = known.order.find((h) => !claimed.has(h.node.id) && h.node.type === node.type && (!sameRoot || h.root === root));
-        if (found) claim(node, found.node);
-      }
-    }
-  }
+  const claims = known ? claimTwins(order, paths, known) : new Map<ReadNode, PatchNode>();
 
   const taken = new Set(hint?.nodes.map((n) => n.id) ?? []);
   const ids = new Map<ReadNode, string>();
@@ -111,83 +93,32 @@ export function identify(statements: readonly ReadNode[], registry: Registry, hi
   return { nodes: [...nodes.values()], edges: [...edges.values()], roots, carried: [...idle] };
 }
 
-interface HintGraph {
-  byPath: Map<string, PatchNode>;
-  /** Contributing nodes, each once, in the order a walk from the outputs meets them. */
-  order: Array<{ node: PatchNode; root: string }>;
-  /** Nodes that contributed nothing to the code. */
-  idle: PatchNode[];
-  connected(node: string, port: string): boolean;
-}
-
-/** The hint's nodes by path, walked exactly like the read nodes: outputs in statement (id) order, inputs in port order. */
-function readHint(hint: Patch, registry: Registry): HintGraph {
-  const byId = new Map(hint.nodes.map((n) => [n.id, n]));
-  const incoming = new Map<string, PatchEdge[]>();
-  for (const e of hint.edges) incoming.set(e.to.node, [...(incoming.get(e.to.node) ?? []), e]);
-  const byPath = new Map<string, PatchNode>();
-  const order: HintGraph['order'] = [];
-  const seen = new Set<string>();
-  const onPath = new Set<string>();
-  const walk = (node: PatchNode, path: string, root: string) => {
-    if (onPath.has(node.id)) return; // a cycle: the compiler refuses these, so they are in no code
-    if (!seen.has(node.id)) order.push({ node, root });
-    seen.add(node.id);
-    byPath.set(path, node);
-    onPath.add(node.id);
-    const ports = registry.inputPorts(node.type).map((p) => p.id);
-    const edges = [...(incoming.get(node.id) ?? [])].sort((a, b) => ports.indexOf(a.to.port) - ports.indexOf(b.to.port));
-    for (const edge of edges) {
-      const from = byId.get(edge.from.node);
-      if (from) walk(from, `${path}/${edge.to.port}`, root);
+/** Pairs read nodes with hint nodes: same path and type first, then the same type in the same statement, then anywhere. */
+function claimTwins(order: readonly ReadNode[], paths: ReadonlyMap<ReadNode, { path: string; root: string }>, known: HintGraph): Map<ReadNode, PatchNode> {
+  const claims = new Map<ReadNode, PatchNode>();
+  const claimed = new Set<string>();
+  const claim = (node: ReadNode, by: PatchNode) => {
+    claims.set(node, by);
+    claimed.add(by.id);
+  };
+  for (const node of order) {
+    const twin = known.byPath.get(paths.get(node)!.path);
+    if (twin?.type === node.type) claim(node, twin);
+  }
+  const ofType = new Map<string, HintGraph['order']>();
+  for (const h of known.order) {
+    if (!ofType.has(h.node.type)) ofType.set(h.node.type, []);
+    ofType.get(h.node.type)!.push(h);
+  }
+  for (const sameRoot of [true, false]) {
+    for (const node of order) {
+      if (claims.has(node)) continue;
+      const root = paths.get(node)!.root;
+      const found = ofType.get(node.type)?.find((h) => !claimed.has(h.node.id) && (!sameRoot || h.root === root));
+      if (found) claim(node, found.node);
     }
-    onPath.delete(node.id);
-  };
-  const roots = hint.nodes
-    .filter((n) => {
-      const def = registry.node(n.type);
-      return def?.kind === 'output' && (def.inputs.length === 0 || incoming.has(n.id));
-    })
-    .sort((a, b) => compareIds(a.id, b.id));
-  const occurrences = new Map<string, number>();
-  for (const root of roots) {
-    const n = occurrences.get(root.type) ?? 0;
-    occurrences.set(root.type, n + 1);
-    walk(root, `${root.type}#${n}`, `${root.type}#${n}`);
   }
-  return {
-    byPath,
-    order,
-    idle: hint.nodes.filter((n) => !seen.has(n.id)),
-    connected: (node, port) => (incoming.get(node) ?? []).some((e) => e.to.port === port),
-  };
-}
-
-/**
- * Whether an input read from code was unconnected in the hint: an expression that happens to read
- * like an lfo stays an expression, and `solid()` in an effect's input stays the default it compiles
- * from. Moves such an expression back into the node's parameters.
- */
-function unconnectedInHint(known: HintGraph, twin: PatchNode, port: string, child: ReadNode, registry: Registry, node: ReadNode): boolean {
-  if (known.connected(twin.id, port)) return false;
-  if (child.expr !== undefined && isExpr(twin.params?.[port])) {
-    node.params[port] = { expr: child.expr };
-    return true;
-  }
-  if (child.inputs.length > 0) return false;
-  try {
-    return compileNodeText(registry.node(child.type)!, child.params) === DEFAULT_TEXTURE;
-  } catch {
-    return false;
-  }
-}
-
-/** A value stored under a connected input is invisible in code: keep the hint's, so it is there when the edge goes. */
-function keepHiddenValues(node: ReadNode, twin: PatchNode): void {
-  for (const { port } of node.inputs) {
-    const hidden = twin.params?.[port];
-    if (hidden !== undefined && !(port in node.params)) node.params[port] = structuredClone(hidden);
-  }
+  return claims;
 }
 
 /**

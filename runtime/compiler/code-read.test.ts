@@ -162,4 +162,11 @@ describe('what stays code', () => {
     expect(back(code)).toBe('x = 1;\n\n;(a || b)\n  .kaleid()\n  .out()\n');
     expect(back(back(code))).toBe(back(code));
   });
+
+  it('reads code that uses top-level await, await as a name, return, and CRLF line ends, as the sandbox runs them', () => {
+    expect(back("await loadScript('x.js')\nosc().out()")).toBe("await loadScript('x.js')\n\nosc()\n  .out()\n");
+    expect(back('var await = 1\nosc(await).out()')).toBe('var await = 1\n\nosc(await)\n  .out()\n');
+    expect(back('return\nosc().out()')).toBe('return\n\nosc()\n  .out()\n');
+    expect(back('osc().out()\r\nspeed = 1\r\nbpm = 2\r\n')).toBe('osc()\n  .out()\n\nspeed = 1\r\nbpm = 2\n');
+  });
 });

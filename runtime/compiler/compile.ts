@@ -218,9 +218,12 @@ function fallbackText(def: NodeDefinition): string {
   return DEFAULT_TEXTURE;
 }
 
+/** One collator for every comparison: `localeCompare` with options builds a new one each call. */
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 /** Natural order, so `n2` sorts before `n10`. The compiler writes output statements in this order. */
 export function compareIds(a: string, b: string): number {
   // `o01` and `o1` collate as equal: fall back to code-unit order so the input order never matters.
-  return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
+  return NATURAL.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
