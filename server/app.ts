@@ -76,7 +76,6 @@ export function createApp(config: ServerConfig, log: Logger, api?: AppApi) {
     const requestId = randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
-    if (api?.stopping()) ctx.set('Connection', 'close');
     try {
       await next();
       if (ctx.status >= 400 && ctx.body == null) throw bodilessError(ctx.status, ctx.method, ctx.path);
@@ -87,6 +86,8 @@ export function createApp(config: ServerConfig, log: Logger, api?: AppApi) {
       ctx.body = { error: { code: known?.code ?? 'internal', message: known?.message ?? 'Something went wrong on the server.' } };
       if (!known) log.error('request failed', { request_id: requestId, path: ctx.path, error: (error as Error)?.stack ?? String(error) });
     } finally {
+      // Shutting down: a keep-alive connection must close after this answer, or it would hold the drain open.
+      if (api?.stopping()) ctx.set('Connection', 'close');
       const ms = performance.now() - started;
       // Server-side time for every answer (the SLOs are server-side); routes may add their own metrics.
       ctx.append('Server-Timing', `total;dur=${ms.toFixed(2)}`);

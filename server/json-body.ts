@@ -23,6 +23,8 @@ export function jsonBody(limit: number): Middleware {
       throw new HttpError(400, 'body_unreadable', 'The request body could not be read.');
     });
     if (text.trim() !== '') {
+      // Nesting is bounded before parsing: routes (and JSON.stringify) recurse over what they get.
+      if (nestingDepth(text) > MAX_DEPTH) throw new HttpError(400, 'invalid_json', `The request body is nested more than ${MAX_DEPTH} levels deep.`);
       try {
         ctx.state.body = JSON.parse(text);
       } catch {
@@ -34,6 +36,24 @@ export function jsonBody(limit: number): Middleware {
 }
 
 const TOO_LARGE = Symbol('too large');
+const MAX_DEPTH = 64;
+
+/** Deepest nesting of arrays and objects in JSON text (brackets inside strings do not count). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
 
 function tooLarge(ctx: Parameters<Middleware>[0], limit: number): HttpError {
   // The rest of the body is not read: close the connection after answering rather than drain it.
