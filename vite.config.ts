@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
+import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 const sandboxDir = join(import.meta.dirname, 'dist/client/sandbox');
@@ -28,6 +29,7 @@ function devRoutes(): Plugin {
           return;
         }
         if (url.pathname === '/' || url.pathname === '/play' || url.pathname.startsWith('/play/')) req.url = `/play.html${url.search}`;
+        else if (url.pathname === '/studio' || url.pathname.startsWith('/studio/')) req.url = `/studio.html${url.search}`;
         next();
       });
     },
@@ -37,13 +39,14 @@ function devRoutes(): Plugin {
 export default defineConfig({
   root: 'studio',
   publicDir: false,
-  plugins: [devRoutes()],
+  plugins: [react(), devRoutes()],
+  worker: { format: 'es' },
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
     sourcemap: true,
     rollupOptions: {
-      input: { play: join(import.meta.dirname, 'studio/play.html') },
+      input: { play: join(import.meta.dirname, 'studio/play.html'), studio: join(import.meta.dirname, 'studio/studio.html') },
     },
   },
   server: { port: 5173 },

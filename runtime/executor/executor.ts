@@ -31,14 +31,26 @@ export interface ExecutorOptions {
   /** Runs when nothing good has run yet and a program fails. Must be known to work. */
   fallback: Program;
   telemetry: Telemetry;
-  /** A renderer silent for this long is hung (RECIPES: 800 ms measured safe). */
+  /**
+   * A renderer silent for this long is hung. Loop guards stop ordinary runaway loops at once; this
+   * only catches code that escapes them, so it can wait long enough that a busy machine (two
+   * cores, software GL, the code editor's worker starting) is not mistaken for a hang.
+   */
   hangTimeoutMs?: number;
+}
+
+export interface ApplyOptions {
+  /** replace: the program is all there is; amend: it adds to the running one (hydra editor style). */
+  mode?: 'replace' | 'amend';
+  /** Empty the outputs first (a new preset). False for live edits, so feedback keeps its trails. */
+  clear?: boolean;
 }
 
 interface Job {
   id: number;
   program: Program;
   mode: 'replace' | 'amend';
+  clear: boolean;
   correlation: string;
   resolve: (result: ApplyResult) => void;
   /** Internal re-apply (recovery, fallback): no new start event. */
@@ -75,7 +87,7 @@ export class Executor {
 
   constructor(private readonly options: ExecutorOptions) {
     this.watchdog = createWatchdog({
-      timeoutMs: options.hangTimeoutMs ?? 800,
+      timeoutMs: options.hangTimeoutMs ?? 1500,
       paused: () => document.visibilityState === 'hidden',
       onHang: (ms) => this.onHang(ms),
     });
@@ -102,10 +114,11 @@ export class Executor {
   }
 
   /** Applies a program. A newer call made while this one waits replaces it (the older resolves `superseded`). */
-  apply(program: Program, mode: 'replace' | 'amend' = 'replace'): Promise<ApplyResult> {
+  apply(program: Program, options: ApplyOptions = {}): Promise<ApplyResult> {
     const correlation = this.options.telemetry.newCorrelationId();
     this.options.telemetry.emit('hydra_preset_eval_start', correlation, this.programFields(program));
-    return this.enqueue(program, mode, correlation, false);
+    const mode = options.mode ?? 'replace';
+    return this.enqueue(program, mode, options.clear ?? mode === 'replace', correlation, false);
   }
 
   /** Pixel statistics of the next frame, read inside the renderer right after it is drawn. */
@@ -133,9 +146,9 @@ export class Executor {
   }
 
   /** Queues a job; `first` runs it before whatever waits (recovery must precede the next user program). */
-  private enqueue(program: Program, mode: Job['mode'], correlation: string, internal: boolean, first = false): Promise<ApplyResult> {
+  private enqueue(program: Program, mode: Job['mode'], clear: boolean, correlation: string, internal: boolean, first = false): Promise<ApplyResult> {
     return new Promise((resolve) => {
-      const job: Job = { id: this.nextId++, program, mode, correlation, resolve, internal, startedAt: performance.now() };
+      const job: Job = { id: this.nextId++, program, mode, clear, correlation, resolve, internal, startedAt: performance.now() };
       this.programs.set(job.id, program);
       if (first && !this.current && this.frame.accepting) {
         this.send(job);
@@ -164,7 +177,7 @@ export class Executor {
       this.finish(job, { kind: 'syntax', message: checked.message, line: checked.line, column: checked.column });
       return;
     }
-    this.frame.send({ t: 'apply', id: job.id, code: checked.code, async: checked.async, mode: job.mode });
+    this.frame.send({ t: 'apply', id: job.id, code: checked.code, async: checked.async, mode: job.mode, clear: job.clear });
   }
 
   private onMessage(message: FromSandbox): void {
@@ -254,7 +267,7 @@ export class Executor {
   private applyFallback(correlation: string, reason: string, first = false): void {
     const fallback = this.options.fallback;
     this.options.telemetry.emit('hydra_fallback_applied', correlation, { ...this.programFields(fallback), reason });
-    void this.enqueue(fallback, 'replace', correlation, true, first);
+    void this.enqueue(fallback, 'replace', true, correlation, true, first);
   }
 
   private onHang(silentForMs: number): void {
@@ -289,7 +302,7 @@ export class Executor {
     const program = lastGood !== undefined ? this.programs.get(lastGood) : undefined;
     this.runningId = undefined;
     const correlation = this.options.telemetry.newCorrelationId();
-    if (program) void this.enqueue(program, 'replace', correlation, true, true);
+    if (program) void this.enqueue(program, 'replace', true, correlation, true, true);
     else this.applyFallback(correlation, 'the renderer was restarted and no earlier program was good', true);
   }
 

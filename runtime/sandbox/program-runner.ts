@@ -155,7 +155,7 @@ export function createProgramRunner(
     }
   }
 
-  async function apply(id: number, code: { code: string; async: boolean }, mode: 'replace' | 'amend'): Promise<ApplyOutcome> {
+  async function apply(id: number, code: { code: string; async: boolean }, mode: 'replace' | 'amend', clear = mode === 'replace'): Promise<ApplyOutcome> {
     let run: Runnable;
     try {
       run = makeFunction(code.code, sourceName(id), code.async);
@@ -202,7 +202,7 @@ export function createProgramRunner(
     // draws this frame instead (the canvas shows nothing half-drawn: it is committed after this task).
     guardCallbacks(scope);
     budget.reset('frame');
-    if (mode === 'replace') rt.clearOutputs();
+    if (clear) rt.clearOutputs();
     try {
       rt.renderFrame(0);
     } catch (error) {

@@ -25,8 +25,11 @@ export interface FrameStats {
 }
 
 export type ToSandbox =
-  /** `code` is the program's code after `instrument` (syntax checked, loops guarded). */
-  | { t: 'apply'; id: number; code: string; async: boolean; mode: 'replace' | 'amend' }
+  /**
+   * `code` is the program's code after `instrument` (syntax checked, loops guarded). `clear` empties
+   * the outputs first: a new preset starts clean, a live edit of the same patch keeps its feedback.
+   */
+  | { t: 'apply'; id: number; code: string; async: boolean; mode: 'replace' | 'amend'; clear: boolean }
   /** Host → iframe only: "are you there?" (the iframe may have loaded before the host listened). */
   | { t: 'hello' }
   | { t: 'probe'; id: number }

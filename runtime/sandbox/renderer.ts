@@ -114,7 +114,7 @@ function start(init: InitRenderer): void {
       case 'apply':
         queue = queue.then(async () => {
           const started = performance.now();
-          const outcome = await run.apply(msg.id, msg, msg.mode);
+          const outcome = await run.apply(msg.id, msg, msg.mode, msg.clear);
           const ms = Math.round((performance.now() - started) * 10) / 10;
           post(outcome.ok ? { t: 'applied', id: msg.id, ok: true, ms } : { t: 'applied', id: msg.id, ok: false, error: outcome.error, ms });
           // A successful apply drew the program's first frame; it shows when this task ends.

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, expectNonBlank, test, type ProbeStats } from './fixtures';
+
+test.use({ viewport: { width: 1280, height: 720 } });
+
+declare global {
+  interface Window {
+    patchroomStudio: {
+      patch(): { nodes: Array<{ id: string; type: string; params?: Record<string, unknown> }>; edges: Array<{ from: { node: string; port: string }; to: { node: string; port: string } }> };
+      code(): string;
+      run(): { status: string; error?: { message: string; line?: number } };
+      mode(): string;
+      probe(): Promise<ProbeStats | null>;
+    };
+  }
+}
+
+async function openStudio(page: Page) {
+  await page.goto('/studio');
+  await expect(page.getByTestId('studio')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio?.run().status)).toMatch(/running|recovered|fallback/);
+}
+
+/** Adds a node the keyboard way: pointer over the editor, Space, type, Enter. */
+async function addNode(page: Page, query: string, at: { x: number; y: number }) {
+  await page.mouse.move(at.x, at.y);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('palette')).toBeVisible();
+  await page.getByTestId('palette-search').fill(query);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('palette')).toBeHidden();
+}
+
+function socket(page: Page, node: string, side: 'input' | 'output', port: string) {
+  return page.locator(`[data-node-id="${node}"] [data-port="${port}"] .${side}-socket`);
+}
+
+/** Drags from an output socket to an input socket with the mouse. */
+async function connect(page: Page, from: [string, string], to: [string, string]) {
+  const a = await socket(page, from[0], 'output', from[1]).boundingBox();
+  const b = await socket(page, to[0], 'input', to[1]).boundingBox();
+  if (!a || !b) throw new Error(`socket not found: ${from.join('.')} → ${to.join('.')}`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+async function previewSignature(page: Page): Promise<ProbeStats> {
+  const stats = await page.evaluate(() => window.patchroomStudio.probe());
+  if (!stats) throw new Error('the preview did not answer the probe');
+  return stats;
+}
+
+/** Waits until the preview shows a picture other than `before`. */
+async function expectPreviewChanges(page: Page, before: string) {
+  await expect.poll(async () => (await previewSignature(page)).signature, { timeout: 10_000 }).not.toBe(before);
+}
+
+test('build osc → kaleid → out with the palette and drag-to-connect; the preview follows', async ({ page, consoleErrors }) => {
+  await openStudio(page);
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  const box = (await page.getByTestId('editor').boundingBox())!;
+  await addNode(page, 'osc', { x: box.x + 120, y: box.y + 200 });
+  await addNode(page, 'kaleid', { x: box.x + 360, y: box.y + 200 });
+  await addNode(page, 'out', { x: box.x + 600, y: box.y + 200 });
+  await expect(page.getByTestId('node')).toHaveCount(3);
+  const blank = await previewSignature(page);
+
+  await connect(page, ['osc1', 'out'], ['kaleid1', 'in']);
+  await connect(page, ['kaleid1', 'out'], ['out1', 'in']);
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch().edges.length)).toBe(2);
+  expect(await page.evaluate(() => window.patchroomStudio.code())).toBe('osc()\n  .kaleid()\n  .out()\n');
+  await expectPreviewChanges(page, blank.signature);
+  expectNonBlank(await previewSignature(page), 'osc → kaleid → out');
+
+  // A mismatched connection (texture into a number input) is refused, visibly.
+  await connect(page, ['osc1', 'out'], ['kaleid1', 'nSides']);
+  await expect(page.getByTestId('toast').filter({ hasText: 'Cannot connect a texture output to a number input' })).toBeVisible();
+  expect(await page.evaluate(() => window.patchroomStudio.patch().edges.length)).toBe(2);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('moving a slider changes the preview live; exact entry and expressions work too', async ({ page }) => {
+  await openStudio(page);
+  await page.getByRole('button', { name: 'Ember Weave' }).click();
+  await expect(page.getByTestId('node').first()).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.run().status)).toBe('running');
+  // A static patch, so only the slider changes the picture.
+  await page.evaluate(() => localStorage.clear());
+  const before = await previewSignature(page);
+  const slider = page.getByTestId('param-osc1-frequency-slider');
+  await slider.focus();
+  await slider.fill('120');
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch().nodes.find((n) => n.id === 'osc1')?.params?.frequency)).toBe(120);
+  await expectPreviewChanges(page, before.signature);
+
+  const exact = page.getByTestId('param-osc1-sync');
+  await exact.fill('() => Math.sin(time) * 0.2');
+  await exact.press('Enter');
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.code())).toContain('osc(120, () => Math.sin(time) * 0.2');
+  await exact.fill('() => (');
+  await exact.press('Enter');
+  await expect(exact).toHaveAttribute('aria-invalid', 'true');
+  expect(await page.evaluate(() => window.patchroomStudio.code())).toContain('osc(120, () => Math.sin(time) * 0.2');
+});
+
+test('undo and redo restore the patch', async ({ page }) => {
+  await openStudio(page);
+  const box = (await page.getByTestId('editor').boundingBox())!;
+  await addNode(page, 'noise', { x: box.x + 150, y: box.y + 150 });
+  await addNode(page, 'out', { x: box.x + 450, y: box.y + 150 });
+  await connect(page, ['noise1', 'out'], ['out1', 'in']);
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch().edges.length)).toBe(1);
+  const built = await page.evaluate(() => window.patchroomStudio.patch());
+
+  await page.locator('[data-node-id="noise1"] header').click();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node')).toHaveCount(1);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node')).toHaveCount(2);
+  expect(await page.evaluate(() => window.patchroomStudio.patch())).toEqual(built);
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('node')).toHaveCount(1);
+  await page.getByTestId('undo').click();
+  expect(await page.evaluate(() => window.patchroomStudio.patch())).toEqual(built);
+});
+
+test('a syntax error in code mode marks its line and the last good picture keeps running', async ({ page, consoleErrors }) => {
+  await openStudio(page);
+  await page.getByTestId('mode-code').click();
+  const editor = page.getByTestId('code-editor');
+  await expect(editor).toBeVisible({ timeout: 20_000 });
+  await editor.locator('.monaco-editor textarea').focus();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('osc(12, 0.1, 1.2)\n.kaleid(5)\n.out()');
+  await page.keyboard.press('Control+Enter');
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.code())).toMatch(/^osc\(12, 0\.1, 1\.2\)\s*\.kaleid\(5\)\s*\.out\(\)\s*$/);
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.run().status)).toBe('running');
+  await expect.poll(async () => (await previewSignature(page)).distinct).toBeGreaterThan(4);
+  const good = await previewSignature(page);
+  expectNonBlank(good, 'code preset');
+
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('osc(12, 0.1, 1.2)\n.kaleid(5\n.out()');
+  await page.keyboard.press('Control+Enter');
+  await expect(editor).toHaveAttribute('data-markers', '1');
+  await expect(editor.locator('.squiggly-error')).toHaveCount(1);
+  await expect(page.getByTestId('run-error')).toContainText('line 3');
+  expectNonBlank(await previewSignature(page), 'after the syntax error');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('export then import gives back the same patch; a bad file changes nothing', async ({ page }, testInfo) => {
+  await openStudio(page);
+  await page.getByRole('button', { name: 'Lattice Bloom' }).click();
+  await expect(page.getByTestId('node').first()).toBeVisible();
+  const original = await page.evaluate(() => window.patchroomStudio.patch());
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export').click();
+  const file = testInfo.outputPath('exported.json');
+  await (await download).saveAs(file);
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(original);
+
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node')).toHaveCount(0);
+  await page.getByTestId('import-input').setInputFiles(file);
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch())).toEqual(original);
+
+  const before = await page.evaluate(() => window.patchroomStudio.patch());
+  await page.getByTestId('import-input').setInputFiles({ name: 'future.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...original, version: 9 })) });
+  await expect(page.getByTestId('toast').filter({ hasText: 'newer Patchroom' })).toBeVisible();
+  await page.getByTestId('import-input').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "nodes": [') });
+  await expect(page.getByTestId('toast').filter({ hasText: 'not valid JSON' })).toBeVisible();
+  expect(await page.evaluate(() => window.patchroomStudio.patch())).toEqual(before);
+});

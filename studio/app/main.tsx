@@ -1,0 +1,77 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { starterPresets } from '../../presets';
+import { createMemorySink, createTelemetry } from '../../runtime/telemetry/events';
+import { editorContext } from '../editor/editor-context';
+import { createClientRegistry } from '../plugins';
+import { loadAutosave, saveAutosave } from '../state/autosave';
+import { createDocumentStore } from '../state/document-store';
+import { createPatchStore } from '../state/patch-store';
+import { createRunStore } from '../state/run-store';
+import { createUiStore } from '../state/ui-store';
+import { App } from './App';
+import { StudioContext, type Studio } from './studio';
+import './studio.css';
+
+const room = /^\/studio\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname)?.[1] ?? 'local';
+const registry = createClientRegistry();
+const memory = createMemorySink();
+const studio: Studio = {
+  room,
+  registry,
+  telemetry: createTelemetry(memory.sink, { room_id: room }),
+  patch: createPatchStore(registry),
+  doc: createDocumentStore(),
+  run: createRunStore(),
+  ui: createUiStore(),
+};
+
+const restored = loadAutosave(localStorage, room, registry);
+if (!restored.ok) studio.ui.toast(restored.message, 'error');
+else if (restored.restored) {
+  studio.patch.replace(restored.restored.patch, false);
+  studio.doc.setState({ mode: restored.restored.mode, code: restored.restored.code });
+}
+
+// Autosave, a moment after the last change.
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let warnedFull = false;
+const scheduleSave = () => {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    const ok = saveAutosave(localStorage, room, { mode: studio.doc.getState().mode, patch: studio.patch.getState().patch, code: studio.doc.getState().code });
+    if (!ok && !warnedFull) {
+      warnedFull = true;
+      studio.ui.toast('This browser refused to store the patch (storage full or disabled): export it to keep it.', 'error');
+    }
+  }, 300);
+};
+studio.patch.subscribe((s, p) => s.patch !== p.patch && scheduleSave());
+studio.doc.subscribe((s, p) => (s.mode !== p.mode || s.code !== p.code) && scheduleSave());
+addEventListener('pagehide', () => {
+  clearTimeout(saveTimer);
+  saveAutosave(localStorage, room, { mode: studio.doc.getState().mode, patch: studio.patch.getState().patch, code: studio.doc.getState().code });
+});
+
+editorContext.store = studio.patch;
+editorContext.run = studio.run;
+
+/** For tests and debugging: read-only views of the studio's state. */
+Object.assign(window, {
+  patchroomStudio: {
+    patch: () => studio.patch.getState().patch,
+    code: () => studio.run.getState().code,
+    run: () => ({ status: studio.run.getState().status, error: studio.run.getState().error }),
+    mode: () => studio.doc.getState().mode,
+    events: () => memory.events(),
+    presets: () => starterPresets.map((p) => ({ id: p.id, kind: p.kind, name: p.name })),
+  },
+});
+
+createRoot(document.getElementById('studio-root')!).render(
+  <StrictMode>
+    <StudioContext.Provider value={studio}>
+      <App />
+    </StudioContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,20 @@
+import type { ComponentType } from 'react';
+import type { PatchStore } from '../state/patch-store';
+import type { RunStore } from '../state/run-store';
+
+/** What a plugin's node body view receives. */
+export interface NodeViewProps {
+  nodeId: string;
+  type: string;
+  params: Readonly<Record<string, unknown>>;
+  setParam(paramId: string, value: unknown): void;
+}
+
+export type NodeView = ComponentType<NodeViewProps>;
+
+/**
+ * rete-react-plugin renders every node in a React root of its own, so React context does not reach
+ * node views: they find the store and the plugin views here. Set once by the studio before the
+ * editor renders.
+ */
+export const editorContext: { store?: PatchStore; run?: RunStore; views: ReadonlyMap<string, NodeView> } = { views: new Map() };
