@@ -63,7 +63,7 @@ describe('dependency rule', () => {
   });
 
   it('the browser side (studio, client entries, manifests) never imports server code', () => {
-    expect(violations((f) => !isServerEntry(f), (i) => isServerEntry(i.target) || /^(koa|@koa\/|better-sqlite3|node:)/.test(i.specifier))).toEqual([]);
+    expect(violations((f) => !isServerEntry(f), (i) => isServerEntry(i.target) || /^(koa|@koa\/|better-sqlite3|jose|node:)/.test(i.specifier))).toEqual([]);
   });
 
   it('the server side never imports the studio or client entries', () => {
@@ -82,5 +82,27 @@ describe('dependency rule', () => {
         (i) => i.target !== undefined && !i.target.startsWith('runtime/') && i.target.split('/')[1] !== i.file.split('/')[1],
       ),
     ).toEqual([]);
+  });
+});
+
+describe('server plugins', () => {
+  const folders = readdirSync(join(root, 'plugins'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && readdirSync(join(root, 'plugins', entry.name)).includes('server.ts'))
+    .map((entry) => entry.name);
+
+  it('are each one folder whose server entry the server lists, under the folder\'s name', async () => {
+    const { serverPlugins } = await import('../server/plugins');
+    expect(folders.length).toBeGreaterThan(0);
+    expect(serverPlugins.map((p) => p.manifest.name).sort()).toEqual([...folders].sort());
+    const listed = importsOf(join(root, 'server/plugins.ts')).map((i) => i.target);
+    for (const name of folders) expect(listed).toContain(`plugins/${name}/server`);
+  });
+
+  it('are made with defineServerPlugin, the interface a third-party plugin uses', () => {
+    for (const name of folders) {
+      const entry = importsOf(join(root, 'plugins', name, 'server.ts'));
+      expect(entry.some((i) => i.target === 'runtime/plugin/server' || i.target === 'runtime/plugin/define'), name).toBe(true);
+      expect(readFileSync(join(root, 'plugins', name, 'server.ts'), 'utf8'), name).toMatch(/export default defineServerPlugin\(/);
+    }
   });
 });

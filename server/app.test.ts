@@ -298,3 +298,27 @@ describe('the app: clients that go away', () => {
     expect(entries.find((e) => e.msg === 'client went away')).toMatchObject({ level: 'debug', path: '/assets/big-0123.js' });
   });
 });
+
+describe('the app: the studio page', () => {
+  it('serves studio.html at /studio and /studio/<room> when the build has it, and 404 when not', async () => {
+    await start();
+    expect((await fetch(`${base}/studio`)).status).toBe(404);
+    server!.closeAllConnections();
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const dir = mkdtempSync(join(tmpdir(), 'patchroom-studio-'));
+    mkdirSync(join(dir, 'sandbox'));
+    writeFileSync(join(dir, 'play.html'), PLAY_HTML);
+    writeFileSync(join(dir, 'sandbox', 'frame.html'), FRAME_HTML);
+    writeFileSync(join(dir, 'studio.html'), '<!doctype html><title>studio</title>');
+    await start(dir);
+    for (const path of ['/studio', '/studio/', '/studio/room-1']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(await res.text()).toContain('<title>studio</title>');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+    }
+    expect((await fetch(`${base}/studio/a/b`)).status).toBe(404);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -10,7 +10,8 @@ export type Db = Database.Database;
  * last commits, never corrupt the file).
  */
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
+  // Owner only: the directory holds password hashes, session records and the signing keys.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dataDir, 'patchroom.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
