@@ -149,6 +149,10 @@ describe('what stays code', () => {
     expect(compiled.indexOf('a.setBins(4)')).toBeLessThan(compiled.indexOf('render(o1)'));
   });
 
+  it('keeps a statement whose argument a patch expression cannot hold as a script', () => {
+    expect(outline('osc(await level()).kaleid().out()').nodes).toEqual(['out1:script {"code":"osc(await level()).kaleid().out()"}']);
+  });
+
   it('drops empty statements and splits long runs of statements into script nodes a patch can hold', () => {
     expect(outline(';;osc().out();;\n;').nodes).toEqual(['osc1:osc', 'out1:out']);
     const line = `x = "${'a'.repeat(1500)}"`;

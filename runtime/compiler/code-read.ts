@@ -1,6 +1,7 @@
 import type { CallExpression, Expression, Node, Program, SpreadElement, Statement } from 'acorn';
 import { issue, type PatchIssue } from '../patch/issues';
 import { PATCH_LIMITS, type ParamValue } from '../patch/schema';
+import { expressionProblem } from '../patch/validate';
 import { CODE_NODE, CODE_PARAM, SCRIPT_NODE, type CallForm, type CodeForms } from './code-forms';
 
 /**
@@ -33,13 +34,11 @@ export function readProgram(code: string, program: Program, forms: CodeForms, ou
   const issues: PatchIssue[] = [];
   const statements: ReadNode[] = [];
   const source = (node: Node) => code.slice(node.start, node.end);
-  const tooLong = (node: Node, what: string, limit: number) => {
-    issues.push(issue('code-too-long', `${what} is longer than ${limit} characters, more than a patch can hold.`, at(code, node.start)));
-  };
+
 
   const codeNode = (expr: Node): ReadNode => {
     const text = source(expr);
-    if (text.length > PATCH_LIMITS.textLength) tooLong(expr, 'This expression', PATCH_LIMITS.textLength);
+    if (text.length > PATCH_LIMITS.textLength) throw new Unreadable();
     return { type: CODE_NODE, params: { [CODE_PARAM]: text }, inputs: [], start: expr.start, output: outputOf(CODE_NODE) };
   };
 
@@ -62,7 +61,8 @@ export function readProgram(code: string, program: Program, forms: CodeForms, ou
       const match = forms.matchValue(text);
       if (match) return { node: { type: match.type, params: match.params, inputs: [], start: arg.start, output: match.port, expr: text } };
     }
-    if (text.length > PATCH_LIMITS.exprLength) tooLong(arg, 'This expression', PATCH_LIMITS.exprLength);
+    // `await x` is fine in a top-level statement but not as a patch's expression: keep the statement as script.
+    if (text.length > PATCH_LIMITS.exprLength || expressionProblem(text)) throw new Unreadable();
     return { value: { expr: text } };
   };
 
@@ -88,7 +88,12 @@ export function readProgram(code: string, program: Program, forms: CodeForms, ou
     const call = callOf(statement.expression);
     if (!call) return undefined;
     const form = forms.calls(call.name, call.receiver !== undefined).find((f) => f.statement && fits(f, call.node, source));
-    return form && build(form, call.node, call.receiver);
+    try {
+      return form && build(form, call.node, call.receiver);
+    } catch (error) {
+      if (error instanceof Unreadable) return undefined;
+      throw error;
+    }
   };
 
   let run: Statement[] = [];
@@ -96,7 +101,9 @@ export function readProgram(code: string, program: Program, forms: CodeForms, ou
     for (const chunk of chunks(run)) {
       const first = chunk[0]!;
       const text = code.slice(first.start, chunk.at(-1)!.end);
-      if (text.length > PATCH_LIMITS.textLength) tooLong(first, 'This statement', PATCH_LIMITS.textLength);
+      if (text.length > PATCH_LIMITS.textLength) {
+        issues.push(issue('code-too-long', `This statement is longer than ${PATCH_LIMITS.textLength} characters, more than a patch can hold.`, at(code, first.start)));
+      }
       statements.push({ type: SCRIPT_NODE, params: { [CODE_PARAM]: text }, inputs: [], start: first.start, output: outputOf(SCRIPT_NODE) });
     }
     run = [];
@@ -113,6 +120,9 @@ export function readProgram(code: string, program: Program, forms: CodeForms, ou
   flush();
   return { statements, issues };
 }
+
+/** Thrown when part of a statement cannot be held by a node, so the whole statement stays a script. */
+class Unreadable extends Error {}
 
 /** A plain call `name(…)` or `<receiver>.name(…)`; computed and optional calls are not chains. */
 function callOf(expr: Expression): { node: CallExpression; name: string; receiver?: Expression } | undefined {

@@ -149,7 +149,8 @@ describe('code that cannot become a patch', () => {
       expect.objectContaining({ severity: 'error', code: 'code-too-long', line: 2, column: 1 }),
     ]);
     const arg = `() => ${'1 + '.repeat(PATCH_LIMITS.exprLength / 4)}1`;
-    expect(codeToPatch(`osc(${arg}).out()`, registry)).toMatchObject({ ok: false, issues: [{ code: 'code-too-long', line: 1, column: 5 }] });
+    expect(codeToPatch(`speed = 1\nosc(${arg}).out()`, registry)).toMatchObject({ ok: false, issues: [{ code: 'code-too-long', line: 2, column: 1 }] });
+    expect(codeToPatch(`${'x'.repeat(PATCH_LIMITS.textLength + 1)}.out()`, registry)).toMatchObject({ ok: false, issues: [{ code: 'code-too-long', line: 1, column: 1 }] });
   });
 
   it('needs the code and script nodes of hydra-core', () => {
