@@ -132,7 +132,7 @@ test('a syntax error in code mode marks its line and the last good picture keeps
   await page.getByTestId('mode-code').click();
   const editor = page.getByTestId('code-editor');
   await expect(editor).toBeVisible({ timeout: 20_000 });
-  await editor.locator('.monaco-editor textarea').focus();
+  await editor.locator('.view-lines').click();
   await page.keyboard.press('Control+a');
   await page.keyboard.type('osc(12, 0.1, 1.2)\n.kaleid(5)\n.out()');
   await page.keyboard.press('Control+Enter');

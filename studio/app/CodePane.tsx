@@ -1,5 +1,6 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { useStore } from 'zustand';
+import { instrument } from '../../runtime/sandbox/instrument';
 import { useStudio } from './studio';
 
 // Monaco is large: it loads on its own, never in the player's bundle.
@@ -25,10 +26,15 @@ export function CodePane({ onEvaluate, parseMarkers }: CodePaneProps) {
   const error = useStore(run, (s) => s.error);
   const value = mode === 'code' ? presetCode : (draft ?? generated);
 
+  // Syntax errors as you type, from the same parser that checks a program before it runs.
+  const syntax = useMemo(() => {
+    const checked = instrument(value, 'g');
+    return checked.ok ? [] : [{ line: checked.line, column: checked.column, message: checked.message }];
+  }, [value]);
   const markers = useMemo(() => {
-    const fromRun = error?.line ? [{ line: error.line, ...(error.column ? { column: error.column } : {}), message: error.message }] : [];
-    return [...parseMarkers, ...fromRun];
-  }, [error, parseMarkers]);
+    const fromRun = error?.line && error.kind !== 'syntax' ? [{ line: error.line, ...(error.column ? { column: error.column } : {}), message: error.message }] : [];
+    return [...syntax, ...(syntax.length ? [] : parseMarkers), ...fromRun];
+  }, [error, parseMarkers, syntax]);
 
   return (
     <section className="pr-code" aria-label={mode === 'code' ? 'Code preset' : 'Patch as Hydra code'} data-testid="code-pane">

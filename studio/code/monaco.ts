@@ -5,9 +5,7 @@
  * a dynamic import from CodeEditor, so none of it lands in the studio's main chunk or in /play.
  */
 import * as monaco from 'monaco-editor/editor';
-import { javascriptDefaults, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 
 // Editing contributions. Without `suggestController` there is no completion widget at all, and
 // without `snippet` our `osc($0)` insert texts would be typed literally.
@@ -31,25 +29,19 @@ import 'monaco-editor/features/readOnlyMessage/register';
 import 'monaco-editor/features/smartSelect/register';
 import 'monaco-editor/features/wordHighlighter/register';
 import 'monaco-editor/features/wordOperations/register';
-// JavaScript: the Monarch tokenizer (colours) and the TypeScript language service (JS completions,
-// syntax errors while typing), which runs in its own worker.
+// JavaScript colours only (the Monarch tokenizer). The TypeScript language service is left out on
+// purpose: its 7 MB worker delayed our Hydra completions by seconds and, starting up, starved the
+// renderer on small machines. Hydra completions come from the registry; syntax errors are marked
+// as you type by the studio (acorn, the same parser that checks programs before they run).
 import 'monaco-editor/languages/definitions/javascript/register';
 
 // Monaco asks for workers by label; without this it logs module-resolution errors and falls back
-// to running language services on the main thread.
+// to running its services on the main thread.
 self.MonacoEnvironment = {
-  getWorker(_workerId: string, label: string) {
-    return label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker();
+  getWorker() {
+    return new EditorWorker();
   },
 };
-
-// Hydra code runs in a worker with no DOM, and its globals (osc, time…) are unknown to TypeScript:
-// leave the DOM out of completions and do not flag what a sketch may legally use.
-javascriptDefaults.setCompilerOptions({ target: ScriptTarget.ES2020, lib: ['es2020'], allowNonTsExtensions: true, allowJs: true });
-javascriptDefaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false });
-// Its hover says "any" over every Hydra name, above our docs; code actions and inlay hints only add
-// TypeScript noise to sketches. Completions, signature help and live syntax errors stay.
-javascriptDefaults.setModeConfiguration({ ...javascriptDefaults.modeConfiguration, hovers: false, codeActions: false, inlayHints: false, documentRangeFormattingEdits: false, onTypeFormattingEdits: false });
 
 export { monaco };
 export type Monaco = typeof monaco;
