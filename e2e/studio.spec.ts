@@ -95,6 +95,8 @@ test('moving a slider changes the preview live; exact entry and expressions work
   await slider.fill('120');
   await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch().nodes.find((n) => n.id === 'osc1')?.params?.frequency)).toBe(120);
   await expectPreviewChanges(page, before.signature);
+  // Live: the same renderer (one hydra instance, one WebGL context) all along.
+  expect((await previewSignature(page)).generation).toBe(1);
 
   const exact = page.getByTestId('param-osc1-sync');
   await exact.fill('() => Math.sin(time) * 0.2');
@@ -176,4 +178,105 @@ test('export then import gives back the same patch; a bad file changes nothing',
   await page.getByTestId('import-input').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "nodes": [') });
   await expect(page.getByTestId('toast').filter({ hasText: 'not valid JSON' })).toBeVisible();
   expect(await page.evaluate(() => window.patchroomStudio.patch())).toEqual(before);
+});
+
+test('code → patch: change a number in the code, Ctrl+Enter, and the patch follows', async ({ page }) => {
+  await openStudio(page);
+  await page.getByRole('button', { name: 'Reef Signal' }).click();
+  await expect(page.getByTestId('node').first()).toBeVisible();
+  const before = await page.evaluate(() => window.patchroomStudio.patch());
+  const code = await page.evaluate(() => window.patchroomStudio.code());
+  const match = /kaleid\((\d+)\)/.exec(code);
+  expect(match, 'the patch has a kaleid with a number').not.toBeNull();
+  const editor = page.getByTestId('code-editor');
+  await expect(editor).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+  // Select everything and type the edited program, as a performer would paste it.
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+a');
+  const edited = code.replace(`kaleid(${match![1]})`, 'kaleid(11)');
+  await page.keyboard.insertText(edited);
+  await page.keyboard.press('Control+Enter');
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch().nodes.find((n) => n.type === 'hydra-core/kaleid')?.params?.nSides)).toBe(11);
+  const after = await page.evaluate(() => window.patchroomStudio.patch());
+  // Same nodes (ids kept from the patch), one number changed.
+  expect(after.nodes.map((n) => n.id)).toEqual(before.nodes.map((n) => n.id).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })));
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.code())).toContain('kaleid(11)');
+  // And it is one undo step.
+  await page.locator('[data-testid=editor]').click({ position: { x: 10, y: 10 } });
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch().nodes.find((n) => n.type === 'hydra-core/kaleid')?.params?.nSides)).toBe(Number(match![1]));
+});
+
+test('completion comes from the Hydra function table, with signatures and defaults', async ({ page }) => {
+  await openStudio(page);
+  await page.getByTestId('mode-code').click();
+  const editor = page.getByTestId('code-editor');
+  await expect(editor).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+  await editor.locator('.view-lines').click();
+  await page.keyboard.type('osc(10).kal');
+  const suggest = page.locator('.suggest-widget');
+  await expect(suggest).toBeVisible();
+  await expect(suggest).toContainText('kaleid');
+  await expect(suggest).toContainText('nSides = 4');
+});
+
+test('the patch survives a reload (autosave); Share gives a /play link that plays it', async ({ page, context }) => {
+  await openStudio(page);
+  await page.getByRole('button', { name: 'Moiré Chorus' }).click();
+  await expect(page.getByTestId('node').first()).toBeVisible();
+  const patch = await page.evaluate(() => window.patchroomStudio.patch());
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio?.patch())).toEqual(patch);
+
+  await page.getByTestId('share').click();
+  const link = await page.evaluate(() => (window as unknown as { patchroomLastShare: string }).patchroomLastShare);
+  expect(link).toMatch(/\/play\?code=/);
+  const player = await context.newPage();
+  await player.goto(link);
+  await expect(player.getByTestId('player')).toHaveAttribute('data-player-state', 'running', { timeout: 15_000 });
+  await expect(player.getByTestId('preset-name')).toHaveText('Shared code');
+});
+
+test('Ctrl+Shift+H hides the interface over the preview; the thumbnail shows the selected node', async ({ page }) => {
+  await openStudio(page);
+  await page.getByRole('button', { name: 'Ember Weave' }).click();
+  await page.locator('[data-node-id="osc1"] header').click();
+  await expect(page.getByTestId('thumbnail')).toBeVisible();
+  await page.keyboard.press('Control+Shift+H');
+  await expect(page.getByTestId('toolbar')).toBeHidden();
+  await expect(page.getByTestId('editor')).toBeHidden();
+  const preview = (await page.getByTestId('preview').boundingBox())!;
+  expect(preview.width).toBeGreaterThan(1200);
+  await page.keyboard.press('Control+Shift+H');
+  await expect(page.getByTestId('toolbar')).toBeVisible();
+});
+
+test('copy and paste nodes between two tabs, as JSON on the clipboard', async ({ page, context, browserName }) => {
+  test.skip(browserName !== 'chromium', 'clipboard permissions differ');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openStudio(page);
+  await page.getByRole('button', { name: 'Ember Weave' }).click();
+  await page.locator('[data-node-id="osc1"] header').click();
+  await page.keyboard.press('Control+c');
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  expect(JSON.parse(text)).toMatchObject({ kind: 'patchroom/fragment', nodes: [{ type: 'hydra-core/osc' }] });
+
+  const other = await context.newPage();
+  await other.goto('/studio/another-room');
+  await expect(other.getByTestId('empty-state')).toBeVisible();
+  await other.locator('[data-testid=editor]').click({ position: { x: 200, y: 100 } });
+  await other.keyboard.press('Control+v');
+  await expect(other.getByTestId('node')).toHaveCount(1);
+  expect(await other.evaluate(() => window.patchroomStudio.patch().nodes[0]?.type)).toBe('hydra-core/osc');
+});
+
+test('the player never loads the code editor', async ({ page }) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script' || r.url().endsWith('.js')) scripts.push(r.url());
+  });
+  await page.goto('/play');
+  await expect(page.getByTestId('player')).toHaveAttribute('data-player-state', 'running', { timeout: 15_000 });
+  expect(scripts.length).toBeGreaterThan(0);
+  expect(scripts.filter((s) => /editor|monaco|CodeEditor|studio/i.test(s))).toEqual([]);
 });
