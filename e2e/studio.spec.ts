@@ -242,6 +242,8 @@ test('Ctrl+Shift+H hides the interface over the preview; the thumbnail shows the
   await page.getByRole('button', { name: 'Ember Weave' }).click();
   await page.locator('[data-node-id="osc1"] header').click();
   await expect(page.getByTestId('thumbnail')).toBeVisible();
+  // hydra-core's own node view: the lfo draws its wave.
+  await expect(page.locator('[data-node-id="lfo1"] [data-testid=lfo-plot]')).toBeVisible();
   await page.keyboard.press('Control+Shift+H');
   await expect(page.getByTestId('toolbar')).toBeHidden();
   await expect(page.getByTestId('editor')).toBeHidden();

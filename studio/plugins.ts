@@ -1,10 +1,14 @@
-import hydraCore from '../plugins/hydra-core/client';
-import type { ClientPlugin } from '../runtime/plugin/define';
+import { hydraCore } from '../plugins/hydra-core/manifest';
 import { createRegistry, type Registry } from '../runtime/plugin/registry';
+import type { PluginManifest } from '../runtime/plugin/types';
 
-/** The plugins the studio and player load, in dependency order. */
-export const clientPlugins: readonly ClientPlugin[] = [hydraCore];
+/**
+ * The plugins the studio and the player load, in dependency order: their manifests only, which is
+ * all the player needs (no React, no views). The studio adds the client entries' views from
+ * plugin-views.ts.
+ */
+export const pluginManifests: readonly PluginManifest[] = [hydraCore];
 
 export function createClientRegistry(): Registry {
-  return createRegistry(clientPlugins.map((p) => p.manifest));
+  return createRegistry(pluginManifests);
 }

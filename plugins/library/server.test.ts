@@ -244,3 +244,44 @@ describe('library: saving and deleting', () => {
     expect((await guest.post('/api/library/media', {})).status).toBe(401);
   });
 });
+
+describe('library: bounded ranking', () => {
+  it('ranks the newest matches of a broad query, then lists older ones, paging through all without repeats', async () => {
+    const local = await startTestServer({ env: { LIBRARY_RANK_WINDOW: '24' } });
+    try {
+      const client = local.client();
+      await client.post('/api/auth/register', { username: 'ranker', password: 'password for tests' });
+      const items = Array.from({ length: 60 }, (_, i) => ({
+        title: i === 0 || i === 59 ? `Breaking wave ${i}` : `Clip ${i}`,
+        description: i === 0 || i === 59 ? '' : 'a wave in the description',
+        url: `https://archive.org/download/rank/${i}.mp4`,
+        mimeType: 'video/mp4',
+        tags: i % 2 ? ['odd'] : ['even'],
+      }));
+      expect((await client.post('/api/library/media/import', { items })).body.imported).toBe(60);
+      const first = await client.get('/api/library/items?q=wave&limit=10');
+      // the title match among the newest 24 comes first
+      expect(first.body.items[0].title).toBe('Breaking wave 59');
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: { body: { items: Array<{ title: string }>; nextCursor: string | null } } = await client.get(`/api/library/items?q=wave&limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...res.body.items.map((i) => i.title));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(seen.length).toBe(60);
+      expect(new Set(seen).size).toBe(60);
+      // the oldest title match sits past the window, so it comes after the ranked ones…
+      expect(seen.indexOf('Breaking wave 0')).toBeGreaterThanOrEqual(24);
+      // …until the query is narrowed enough to be ranked exactly
+      expect((await client.get('/api/library/items?q=breaking%20wave')).body.items.map((i: { title: string }) => i.title)).toEqual(['Breaking wave 59', 'Breaking wave 0']);
+      // filters apply inside the search
+      const odd = await client.get('/api/library/items?q=wave&tag=odd&kind=media&limit=100');
+      expect(odd.body.items.length).toBe(30);
+      expect(odd.body.items.every((i: { tags: string[] }) => i.tags.includes('odd'))).toBe(true);
+      expect((await client.get('/api/library/items?q=wave&kind=preset')).body.items).toEqual([]);
+    } finally {
+      await local.destroy();
+    }
+  });
+});

@@ -20,7 +20,7 @@ export default defineServerPlugin({
   setup(host: ServerPluginHost<Database>) {
     const presetsDir = resolve(host.env.string('LIBRARY_PRESETS_DIR', 'presets'));
     const importMaxRows = host.env.int('LIBRARY_IMPORT_MAX_ROWS', 5000, 1, 100_000);
-    const store = libraryStore(host.db);
+    const store = libraryStore(host.db, { rankWindow: host.env.int('LIBRARY_RANK_WINDOW', 1000, 24, 100_000) });
     const timings = searchTimings(host.db);
     let timer: NodeJS.Timeout | undefined;
     return {

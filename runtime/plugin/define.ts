@@ -13,8 +13,14 @@ export function definePlugin<const T extends PluginManifest>(plugin: T): T {
  * (React views, editor and runtime hooks; later issues add fields here). It must never import the
  * plugin's server entry.
  */
-export interface ClientPlugin {
+export interface ClientPlugin<View = unknown> {
   manifest: PluginManifest;
+  /**
+   * Bodies for the plugin's nodes in the studio, by node type: React components receiving
+   * `NodeViewProps` (see studio/editor/editor-context.ts). Typed loosely here because the runtime
+   * knows no React. A view that throws shows its node as crashed; the editor carries on.
+   */
+  views?: Readonly<Record<string, View>>;
 }
 
 export function defineClientPlugin<const T extends ClientPlugin>(plugin: T): T {

@@ -106,3 +106,15 @@ export interface PluginManifest {
   requires?: readonly string[];
   nodes?: readonly NodeDefinition[];
 }
+
+/**
+ * What a plugin's node body view (client side) receives. Views are components of the studio's UI
+ * library (React); this is only their props, so plugins can type them without the runtime knowing
+ * React.
+ */
+export interface NodeViewProps {
+  nodeId: string;
+  type: string;
+  params: Readonly<Record<string, unknown>>;
+  setParam(paramId: string, value: unknown): void;
+}

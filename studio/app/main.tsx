@@ -4,6 +4,7 @@ import { starterPresets } from '../../presets';
 import { createMemorySink, createTelemetry } from '../../runtime/telemetry/events';
 import { editorContext } from '../editor/editor-context';
 import { createClientRegistry } from '../plugins';
+import { clientViews } from '../plugin-views';
 import { loadAutosave, saveAutosave } from '../state/autosave';
 import { createDocumentStore } from '../state/document-store';
 import { createPatchStore } from '../state/patch-store';
@@ -55,6 +56,7 @@ addEventListener('pagehide', () => {
 
 editorContext.store = studio.patch;
 editorContext.run = studio.run;
+editorContext.views = clientViews();
 
 /** For tests and debugging: read-only views of the studio's state. */
 Object.assign(window, {

@@ -1,14 +1,9 @@
 import type { ComponentType } from 'react';
+import type { NodeViewProps } from '../../runtime/plugin/types';
 import type { PatchStore } from '../state/patch-store';
 import type { RunStore } from '../state/run-store';
 
-/** What a plugin's node body view receives. */
-export interface NodeViewProps {
-  nodeId: string;
-  type: string;
-  params: Readonly<Record<string, unknown>>;
-  setParam(paramId: string, value: unknown): void;
-}
+export type { NodeViewProps };
 
 export type NodeView = ComponentType<NodeViewProps>;
 

@@ -6,6 +6,7 @@ import { Presets, ReactPlugin, type ReactArea2D } from 'rete-react-plugin';
 import type { PatchEdge, PatchNode } from '../../runtime/patch/schema';
 import type { PortType } from '../../runtime/plugin/types';
 import type { PatchStore } from '../state/patch-store';
+import { editorContext } from './editor-context';
 import { PatchNodeView } from './PatchNodeView';
 
 /** A Rete node standing for one patch node; its id is the patch node's id. */
@@ -105,7 +106,8 @@ export async function createReteEditor(container: HTMLElement, store: PatchStore
     for (const port of def.outputs) view.addOutput(port.id, new ClassicPreset.Output(sockets[port.type], port.label ?? port.id));
     const numbers = def.params.filter((p) => p.type === 'number').length;
     const others = def.params.length - numbers;
-    view.height = 58 + def.inputs.length * 26 + numbers * 52 + others * 44 + Math.max(0, def.outputs.length - def.inputs.length) * 26;
+    const bodyView = editorContext.views.has(node.type) ? 56 : 0;
+    view.height = 58 + def.inputs.length * 26 + numbers * 52 + others * 44 + Math.max(0, def.outputs.length - def.inputs.length) * 26 + bodyView;
     return view;
   }
 

@@ -25,7 +25,9 @@ export const libraryMigrations: readonly Migration<Database>[] = [
         author TEXT NOT NULL DEFAULT '',
         builtin INTEGER NOT NULL DEFAULT 0,
         created_by TEXT,
-        created_at INTEGER NOT NULL
+        created_at INTEGER NOT NULL,
+        -- kind and tags as single search tokens (see search-query.ts), so a search filters inside the FTS index
+        search_filters TEXT NOT NULL
       );
       CREATE UNIQUE INDEX library_items_media_url ON library_items (url) WHERE kind = 'media';
       CREATE INDEX library_items_by_title ON library_items (title COLLATE NOCASE, seq);
@@ -35,6 +37,7 @@ export const libraryMigrations: readonly Migration<Database>[] = [
       CREATE INDEX library_items_by_duration ON library_items (duration, seq);
       CREATE INDEX library_items_by_size ON library_items (size, seq);
 
+      -- Tags for browsing (no text query): the planner can walk a sort index and check tags here.
       CREATE TABLE library_item_tags (
         tag TEXT NOT NULL,
         item INTEGER NOT NULL REFERENCES library_items (seq) ON DELETE CASCADE,
@@ -42,22 +45,23 @@ export const libraryMigrations: readonly Migration<Database>[] = [
       ) WITHOUT ROWID;
       CREATE INDEX library_item_tags_by_item ON library_item_tags (item);
 
-      -- External-content FTS5 index over the searchable columns, kept in step by triggers.
+      -- Contentless FTS5 index (the text lives in library_items), kept in step by triggers. Prefix
+      -- indexes up to 4 characters keep search-as-you-type cheap; "filters" is never searched as text.
       CREATE VIRTUAL TABLE library_fts USING fts5(
-        title, tags, description, source,
-        content = 'library_items', content_rowid = 'seq',
+        title, tags, description, source, filters,
+        content = '', contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 2',
-        prefix = '1 2 3'
+        prefix = '1 2 3 4'
       );
       CREATE TRIGGER library_items_fts_insert AFTER INSERT ON library_items BEGIN
-        INSERT INTO library_fts (rowid, title, tags, description, source) VALUES (new.seq, new.title, new.tags, new.description, new.source);
+        INSERT INTO library_fts (rowid, title, tags, description, source, filters) VALUES (new.seq, new.title, new.tags, new.description, new.source, new.search_filters);
       END;
       CREATE TRIGGER library_items_fts_delete AFTER DELETE ON library_items BEGIN
-        INSERT INTO library_fts (library_fts, rowid, title, tags, description, source) VALUES ('delete', old.seq, old.title, old.tags, old.description, old.source);
+        DELETE FROM library_fts WHERE rowid = old.seq;
       END;
-      CREATE TRIGGER library_items_fts_update AFTER UPDATE OF title, tags, description, source ON library_items BEGIN
-        INSERT INTO library_fts (library_fts, rowid, title, tags, description, source) VALUES ('delete', old.seq, old.title, old.tags, old.description, old.source);
-        INSERT INTO library_fts (rowid, title, tags, description, source) VALUES (new.seq, new.title, new.tags, new.description, new.source);
+      CREATE TRIGGER library_items_fts_update AFTER UPDATE OF title, tags, description, source, search_filters ON library_items BEGIN
+        DELETE FROM library_fts WHERE rowid = old.seq;
+        INSERT INTO library_fts (rowid, title, tags, description, source, filters) VALUES (new.seq, new.title, new.tags, new.description, new.source, new.search_filters);
       END;
 
       -- Server-side time of every browse and search, for the library SLO.

@@ -3,7 +3,7 @@ import { InputError, queryFields, readChoice, readNumber, readObject, readOption
 import { HttpError, requireUser, type RequestState } from '../../../runtime/plugin/server';
 import { patchPreset } from '../../../runtime/presets/preset';
 import { normaliseTag, readMedia, readPreset, TAG_RULE, type MediaInput } from './item-input';
-import { ftsQuery } from './search-query';
+import { ftsWords } from './search-query';
 import type { searchTimings } from './search-timings';
 import { SORTS, type LibraryStore } from './store';
 
@@ -38,9 +38,9 @@ export function libraryRoutes({ store, timings, importMaxRows }: Deps): Router<R
     const sort = readChoice(query, 'sort', SORTS, text ? 'relevance' : '-created');
     const limit = query.limit === undefined ? 24 : readNumber(query, 'limit', { min: 1, max: 100, integer: true, fromText: true });
     const offset = readCursor(query);
-    const match = text ? ftsQuery(text) : undefined;
+    const words = text ? ftsWords(text) : undefined;
     // Typed text with no letters or digits in it (say "%%") searches for nothing: it matches nothing.
-    const items = text && !match ? [] : store.list({ match, kind, tags, sort, limit, offset });
+    const items = text && !words ? [] : store.list({ words, kind, tags, sort, limit, offset });
     const next = items.length === limit && offset + limit < MAX_OFFSET ? encodeCursor(offset + limit) : null;
     const ms = performance.now() - started;
     timings.record(ms, Boolean(text), items.length);
