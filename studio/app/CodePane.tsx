@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { instrument } from '../../runtime/sandbox/instrument';
 import { useStudio } from './studio';
@@ -25,6 +25,7 @@ export function CodePane({ onEvaluate, parseMarkers }: CodePaneProps) {
   const generated = useStore(run, (s) => s.code);
   const error = useStore(run, (s) => s.error);
   const value = mode === 'code' ? presetCode : (draft ?? generated);
+  const wanted = useEditorSoon(mode === 'code');
 
   // Syntax errors as you type, from the same parser that checks a program before it runs.
   const syntax = useMemo(() => {
@@ -42,16 +43,42 @@ export function CodePane({ onEvaluate, parseMarkers }: CodePaneProps) {
         <span>{mode === 'code' ? 'Code preset' : 'Hydra code'}</span>
         <small>{mode === 'code' ? 'Ctrl+Enter runs it' : draft !== undefined ? 'edited: Ctrl+Enter applies it to the patch' : 'generated from the patch; edit and press Ctrl+Enter'}</small>
       </header>
-      <Suspense fallback={<p className="pr-loading" data-testid="code-loading">Loading the code editor…</p>}>
-        <CodeEditor
-          value={value}
-          registry={registry}
-          markers={markers}
-          ariaLabel="Hydra code"
-          onChange={(text) => (mode === 'code' ? doc.setState({ code: text }) : doc.setState({ draft: text }))}
-          onEvaluate={onEvaluate}
-        />
-      </Suspense>
+      {wanted ? (
+        <Suspense fallback={<p className="pr-loading" data-testid="code-loading">Loading the code editor…</p>}>
+          <CodeEditor
+            value={value}
+            registry={registry}
+            markers={markers}
+            ariaLabel="Hydra code"
+            onChange={(text) => (mode === 'code' ? doc.setState({ code: text }) : doc.setState({ draft: text }))}
+            onEvaluate={onEvaluate}
+          />
+        </Suspense>
+      ) : (
+        <pre className="pr-code-plain" data-testid="code-plain">
+          {value}
+        </pre>
+      )}
     </section>
   );
+}
+
+/**
+ * Monaco is megabytes of script: it loads once the page is idle (or at once in code mode), so the
+ * node editor and the preview come first. Until then the code shows as plain text.
+ */
+function useEditorSoon(now: boolean): boolean {
+  const [ready, setReady] = useState(now);
+  useEffect(() => {
+    if (ready) return;
+    if (now) {
+      setReady(true);
+      return;
+    }
+    const idle = globalThis.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 300));
+    const cancel = globalThis.cancelIdleCallback ?? clearTimeout;
+    const handle = idle(() => setReady(true), { timeout: 1500 });
+    return () => cancel(handle as never);
+  }, [now, ready]);
+  return ready || now;
 }

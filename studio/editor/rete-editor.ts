@@ -81,6 +81,13 @@ export async function createReteEditor(container: HTMLElement, store: PatchStore
     return context;
   });
 
+  // Level of detail: zoomed far out, controls are unreadable anyway; hiding them (not removing:
+  // sockets keep their places) saves painting and hit-testing thousands of elements per frame.
+  area.addPipe((context) => {
+    if (context.type === 'zoomed') container.dataset.zoom = area.area.transform.k < 0.5 ? 'far' : 'near';
+    return context;
+  });
+
   area.addPipe((context) => {
     if (syncing) return context;
     if (context.type === 'nodetranslated') moved.set(context.data.id, context.data.position);

@@ -57,9 +57,12 @@ export function createPreviewRunner(container: HTMLElement, registry: Registry, 
   };
 }
 
-/** The small live picture of the selected node: a second renderer playing that node's upstream graph. */
+/**
+ * The small live picture of the selected node: a second renderer playing that node's upstream
+ * graph. It starts when a node is first selected, not with the studio.
+ */
 export function createThumbnailRunner(container: HTMLElement, registry: Registry, telemetry: Telemetry) {
-  const executor = new Executor({ container, sandboxUrl: SANDBOX_URL, fallback: { code: 'solid(0, 0, 0, 1).out()', name: 'Nothing' }, telemetry });
+  let executor: Executor | undefined;
   let last = '';
   return {
     show(patch: Patch, nodeId: string | undefined): boolean {
@@ -68,10 +71,11 @@ export function createThumbnailRunner(container: HTMLElement, registry: Registry
       if (!compiled?.ok) return false;
       if (compiled.program.code !== last) {
         last = compiled.program.code;
+        executor ??= new Executor({ container, sandboxUrl: SANDBOX_URL, fallback: { code: 'solid(0, 0, 0, 1).out()', name: 'Nothing' }, telemetry });
         void executor.apply(compiled.program, { clear: false });
       }
       return true;
     },
-    dispose: () => executor.dispose(),
+    dispose: () => executor?.dispose(),
   };
 }
