@@ -7,11 +7,12 @@ import type { PatchEdge, PatchNode } from '../../runtime/patch/schema';
 import type { PortType } from '../../runtime/plugin/types';
 import type { PatchStore } from '../state/patch-store';
 import { editorContext } from './editor-context';
+import { NODE_WIDTH, nodeHeight } from './node-size';
 import { PatchNodeView } from './PatchNodeView';
 
 /** A Rete node standing for one patch node; its id is the patch node's id. */
 export class EditorNode extends ClassicPreset.Node {
-  width = 220;
+  width = NODE_WIDTH;
   height = 120;
   constructor(
     id: string,
@@ -111,10 +112,7 @@ export async function createReteEditor(container: HTMLElement, store: PatchStore
     const view = new EditorNode(node.id, node.type, def.label);
     for (const port of store.registry.inputPorts(node.type)) view.addInput(port.id, new ClassicPreset.Input(sockets[port.type], port.label ?? port.id));
     for (const port of def.outputs) view.addOutput(port.id, new ClassicPreset.Output(sockets[port.type], port.label ?? port.id));
-    const numbers = def.params.filter((p) => p.type === 'number').length;
-    const others = def.params.length - numbers;
-    const bodyView = editorContext.views.has(node.type) ? 56 : 0;
-    view.height = 58 + def.inputs.length * 26 + numbers * 52 + others * 44 + Math.max(0, def.outputs.length - def.inputs.length) * 26 + bodyView;
+    view.height = nodeHeight(def, editorContext.views.has(node.type));
     return view;
   }
 
