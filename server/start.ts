@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { ServerConfig } from './config';
 import { envReader } from './config';
-import { closeDatabase, databaseResponds, openDatabase } from './db';
+import { closeDatabase, databaseResponds, openDatabase, optimizeDatabase } from './db';
 import { jsonBody } from './json-body';
 import type { Logger } from './log';
 import { migrate } from './migrations';
-import { loadPlugins, type KoaServerPlugin } from './plugin-host';
+import { loadPlugins, type KoaServerPlugin, type LoadedPlugins } from './plugin-host';
 import { serverPlugins } from './plugins';
 import { requestTelemetry } from './request-telemetry';
 import { createTelemetryStore, serverMigrations } from './telemetry-store';
@@ -32,19 +32,23 @@ export interface StartOptions {
 export async function startServer(config: ServerConfig, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const db = openDatabase(config.dataDir);
   let stopping = false;
+  let plugins: LoadedPlugins | undefined;
+  let optimizer: NodeJS.Timeout | undefined;
   try {
     migrate(db, 'server', serverMigrations);
     const telemetry = createTelemetryStore(db);
-    const plugins = await loadPlugins(options.plugins ?? serverPlugins, { db, settings: config, env: envReader(options.env ?? process.env), log, telemetry });
-    await plugins.start();
+    const loaded = (plugins = await loadPlugins(options.plugins ?? serverPlugins, { db, settings: config, env: envReader(options.env ?? process.env), log, telemetry }));
     const body = jsonBody(config.bodyLimit);
     const tagged = requestTelemetry(telemetry);
     const app = createApp(config, log, {
       // Plugin middleware (CSRF, sessions) runs before the body is read: a refused request costs no parsing.
-      middleware: (ctx, next) => tagged(ctx, () => plugins.middleware(ctx, () => body(ctx, () => plugins.routes(ctx, next)))),
+      middleware: (ctx, next) => tagged(ctx, () => loaded.middleware(ctx, () => body(ctx, () => loaded.routes(ctx, next)))),
       ready: () => !stopping && databaseResponds(db),
       stopping: () => stopping,
     });
+    await loaded.start();
+    optimizeDatabase(db);
+    optimizer = setInterval(() => optimizeDatabase(db), 3_600_000).unref();
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -65,11 +69,15 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         }, config.shutdownTimeoutMs);
         await drained;
         clearTimeout(timer);
-        await plugins.stop();
+        clearInterval(optimizer);
+        await loaded.stop();
         closeDatabase(db);
       })());
     return { url: `http://${shown}:${port}`, port, close };
   } catch (error) {
+    // A start that fails half way (no build, port taken, bad setting) leaves nothing running.
+    clearInterval(optimizer);
+    await plugins?.stop();
     closeDatabase(db);
     throw error;
   }

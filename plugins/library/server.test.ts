@@ -75,6 +75,11 @@ describe('library: browse', () => {
   it('filters by kind and tags and sorts by the given field', async () => {
     expect(titles(await ada.get('/api/library/items?kind=media&sort=-duration'))).toEqual(['Café Ambience', 'Ocean Waves at Dusk', 'Neon Grid Flythrough', 'Grid Study No. 2']);
     expect(titles(await ada.get('/api/library/items?tag=grid&sort=title'))).toEqual(['Grid Study No. 2', 'Neon Grid Flythrough']);
+    // unknown durations (presets) come last both ways
+    expect(titles(await ada.get('/api/library/items?sort=duration&limit=4'))).toEqual(['Grid Study No. 2', 'Neon Grid Flythrough', 'Ocean Waves at Dusk', 'Café Ambience']);
+    expect(titles(await ada.get('/api/library/items?sort=-duration&limit=4'))).toEqual(['Café Ambience', 'Ocean Waves at Dusk', 'Neon Grid Flythrough', 'Grid Study No. 2']);
+    expect(titles(await ada.get('/api/library/items?kind=media&sort=created'))).toEqual(['Neon Grid Flythrough', 'Ocean Waves at Dusk', 'Grid Study No. 2', 'Café Ambience']);
+    expect(titles(await ada.get('/api/library/items?kind=media'))).toEqual(['Café Ambience', 'Grid Study No. 2', 'Ocean Waves at Dusk', 'Neon Grid Flythrough']);
     expect(titles(await ada.get('/api/library/items?tag=grid&tag=SYNTHWAVE'))).toEqual(['Neon Grid Flythrough']);
     const media = (await ada.get('/api/library/items?kind=media&tag=synthwave')).body.items[0];
     expect(media).toEqual({

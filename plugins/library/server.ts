@@ -29,8 +29,6 @@ export default defineServerPlugin({
         const starters = readStarterPresets(presetsDir, host.log);
         store.syncBuiltins(starters);
         timings.prune();
-        // Fresh statistics let the planner choose between the tag index and the sort index.
-        host.db.exec('ANALYZE library_items; ANALYZE library_item_tags;');
         timer = setInterval(() => timings.flush(), FLUSH_MS).unref();
         host.log.info('library ready', { starter_presets: starters.length });
       },

@@ -3,7 +3,7 @@ import type { RequestState } from '../../../runtime/plugin/server';
 import { ACCESS_COOKIE } from './cookies';
 import type { SessionStore } from './sessions';
 import type { KeyRing } from './signing-keys';
-import { verifyAccessToken } from './tokens';
+import { accessTokenVerifier } from './tokens';
 
 /**
  * Turns the access-token cookie into `ctx.state.user` (or `ctx.state.guest`). The token must verify
@@ -12,10 +12,11 @@ import { verifyAccessToken } from './tokens';
  * to answer with, if it needs a session at all.
  */
 export function sessionReader(keys: KeyRing, sessions: SessionStore): Middleware<RequestState> {
+  const verify = accessTokenVerifier(keys);
   return async (ctx, next) => {
     const token = ctx.cookies.get(ACCESS_COOKIE);
     if (token) {
-      const verified = await verifyAccessToken(keys, token);
+      const verified = await verify(token);
       if (!verified.ok) {
         ctx.state.authError = verified.reason;
       } else {

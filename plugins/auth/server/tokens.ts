@@ -27,7 +27,7 @@ export async function signAccessToken(keys: KeyRing, claims: AccessClaims, ttlSe
   return { token, expiresAt: (now + ttlSeconds) * 1000 };
 }
 
-export type VerifiedAccess = { ok: true; claims: AccessClaims } | { ok: false; reason: 'token_expired' | 'token_invalid' };
+export type VerifiedAccess = { ok: true; claims: AccessClaims; expiresAt: number } | { ok: false; reason: 'token_expired' | 'token_invalid' };
 
 /**
  * Accepts only HS256 tokens of ours: known key id, valid signature, our issuer, audience and type,
@@ -44,12 +44,36 @@ export async function verifyAccessToken(keys: KeyRing, token: string): Promise<V
       },
       { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt', requiredClaims: ['sub', 'exp', 'iat'] },
     );
-    const { sub, sid, kind } = payload;
+    const { sub, sid, kind, exp } = payload;
     if (typeof sub !== 'string' || typeof sid !== 'string' || (kind !== 'user' && kind !== 'guest')) return { ok: false, reason: 'token_invalid' };
-    return { ok: true, claims: { sub, sid, kind } };
+    return { ok: true, claims: { sub, sid, kind }, expiresAt: exp! * 1000 };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? 'token_expired' : 'token_invalid' };
   }
+}
+
+/**
+ * `verifyAccessToken` that remembers tokens it has accepted until they expire. A client presents the
+ * same token for up to 15 minutes; checking its signature once (jose's HMAC runs on libuv's thread
+ * pool, which a busy machine makes slow) keeps every later request to a map lookup. Only verified
+ * tokens are remembered, and the session behind one is still checked on every request.
+ */
+export function accessTokenVerifier(keys: KeyRing, maxEntries = 10_000) {
+  const accepted = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+  return async (token: string): Promise<VerifiedAccess> => {
+    const known = accepted.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt) return { ok: true, ...known };
+      accepted.delete(token);
+      return { ok: false, reason: 'token_expired' };
+    }
+    const verified = await verifyAccessToken(keys, token);
+    if (verified.ok) {
+      if (accepted.size >= maxEntries) accepted.delete(accepted.keys().next().value!);
+      accepted.set(token, { claims: verified.claims, expiresAt: verified.expiresAt });
+    }
+    return verified;
+  };
 }
 
 /** An opaque refresh token (256 random bits) and the hash under which it is stored. */

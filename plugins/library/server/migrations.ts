@@ -12,7 +12,7 @@ export const libraryMigrations: readonly Migration<Database>[] = [
         kind TEXT NOT NULL CHECK (kind IN ('media', 'preset')),
         title TEXT NOT NULL,
         description TEXT NOT NULL DEFAULT '',
-        -- normalised tags joined by spaces (for search); library_item_tags holds them for filtering
+        -- normalised tags joined by spaces
         tags TEXT NOT NULL DEFAULT '',
         source TEXT NOT NULL DEFAULT '',
         licence TEXT NOT NULL DEFAULT '',
@@ -26,24 +26,19 @@ export const libraryMigrations: readonly Migration<Database>[] = [
         builtin INTEGER NOT NULL DEFAULT 0,
         created_by TEXT,
         created_at INTEGER NOT NULL,
-        -- kind and tags as single search tokens (see search-query.ts), so a search filters inside the FTS index
+        -- kind and tags as single tokens (see search-query.ts): every kind and tag filter runs inside the FTS index
         search_filters TEXT NOT NULL
       );
       CREATE UNIQUE INDEX library_items_media_url ON library_items (url) WHERE kind = 'media';
+      -- Sort orders. "created" is seq order (items are numbered as they are added). Unknown
+      -- durations and sizes sort last both ways: ascending needs its own index for that.
       CREATE INDEX library_items_by_title ON library_items (title COLLATE NOCASE, seq);
       CREATE INDEX library_items_by_kind_title ON library_items (kind, title COLLATE NOCASE, seq);
-      CREATE INDEX library_items_by_created ON library_items (created_at, seq);
-      CREATE INDEX library_items_by_kind_created ON library_items (kind, created_at, seq);
+      CREATE INDEX library_items_by_kind ON library_items (kind);
       CREATE INDEX library_items_by_duration ON library_items (duration, seq);
+      CREATE INDEX library_items_by_duration_known_first ON library_items (duration IS NULL, duration, seq);
       CREATE INDEX library_items_by_size ON library_items (size, seq);
-
-      -- Tags for browsing (no text query): the planner can walk a sort index and check tags here.
-      CREATE TABLE library_item_tags (
-        tag TEXT NOT NULL,
-        item INTEGER NOT NULL REFERENCES library_items (seq) ON DELETE CASCADE,
-        PRIMARY KEY (tag, item)
-      ) WITHOUT ROWID;
-      CREATE INDEX library_item_tags_by_item ON library_item_tags (item);
+      CREATE INDEX library_items_by_size_known_first ON library_items (size IS NULL, size, seq);
 
       -- Contentless FTS5 index (the text lives in library_items), kept in step by triggers. Prefix
       -- indexes up to 4 characters keep search-as-you-type cheap; "filters" is never searched as text.

@@ -11,6 +11,8 @@ import { SORTS, type LibraryStore } from './store';
 const MAX_OFFSET = 10_000;
 const MAX_TAG_FILTERS = 5;
 const ITEM_ID = /^[a-z]_[A-Za-z0-9_-]{1,64}$/;
+/** An import this large is followed by a WAL checkpoint (see `settleAfterBulkWrite`). */
+const BULK_ROWS = 1000;
 /** At most this many errors are listed in an import report; the counts stay exact. */
 const MAX_REPORTED_ERRORS = 1000;
 
@@ -94,6 +96,7 @@ export function libraryRoutes({ store, timings, importMaxRows }: Deps): Router<R
       }
     });
     const imported = store.transaction(() => valid.map(({ row, media }) => ({ row, id: store.addMedia(media, user.id) })));
+    if (imported.length >= BULK_ROWS) store.settleAfterBulkWrite();
     ctx.body = {
       imported: imported.length,
       failed: errors.length,

@@ -26,8 +26,8 @@ export function filterTokens(kind: string, tags: readonly string[]): string[] {
   return [`k${kind}`, ...tags.map((tag) => `tg${Buffer.from(tag).toString('hex')}`)];
 }
 
-/** The full MATCH expression: the words in the text columns, and every filter token. */
-export function ftsExpression(words: string, kind: string | undefined, tags: readonly string[]): string {
+/** The full MATCH expression: the words (if any) in the text columns, and every filter token. */
+export function ftsExpression(words: string | undefined, kind: string | undefined, tags: readonly string[]): string {
   const filters = [...(kind ? [`k${kind}`] : []), ...filterTokens('', tags).slice(1)];
-  return [`${TEXT_COLUMNS}: (${words})`, ...filters.map((token) => `{filters}: "${token}"`)].join(' AND ');
+  return [...(words ? [`${TEXT_COLUMNS}: (${words})`] : []), ...filters.map((token) => `{filters}: "${token}"`)].join(' AND ');
 }

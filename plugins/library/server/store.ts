@@ -43,12 +43,13 @@ export interface ListQuery {
 const ORDER: Record<Exclude<Sort, 'relevance'>, string> = {
   title: 'i.title COLLATE NOCASE, i.seq',
   '-title': 'i.title COLLATE NOCASE DESC, i.seq DESC',
-  created: 'i.created_at, i.seq',
-  '-created': 'i.created_at DESC, i.seq DESC',
+  created: 'i.seq',
+  '-created': 'i.seq DESC',
+  // NULL sorts lowest in SQLite: descending puts unknown values last by itself.
   duration: 'i.duration IS NULL, i.duration, i.seq',
-  '-duration': 'i.duration IS NULL, i.duration DESC, i.seq DESC',
+  '-duration': 'i.duration DESC, i.seq DESC',
   size: 'i.size IS NULL, i.size, i.seq',
-  '-size': 'i.size IS NULL, i.size DESC, i.seq DESC',
+  '-size': 'i.size DESC, i.seq DESC',
 };
 /** Ranking weights per FTS column: title, tags, description, source (filters never count). */
 const BM25 = 'bm25(library_fts, 10.0, 5.0, 2.0, 1.0, 0.0)';
@@ -65,8 +66,6 @@ export function libraryStore(db: Database, { rankWindow }: { rankWindow: number 
     `INSERT INTO library_items (id, kind, title, description, tags, source, licence, url, mime_type, duration, size, preset_kind, preset_body, author, builtin, created_by, created_at, search_filters)
      VALUES (@id, @kind, @title, @description, @tags, @source, @licence, @url, @mime_type, @duration, @size, @preset_kind, @preset_body, @author, @builtin, @created_by, @created_at, @search_filters)`,
   );
-  const insertTag = db.prepare('INSERT OR IGNORE INTO library_item_tags (tag, item) VALUES (?, ?)');
-  const deleteTags = db.prepare('DELETE FROM library_item_tags WHERE item = ?');
   const byId = db.prepare<[string], ItemRow>('SELECT * FROM library_items WHERE id = ?');
   const byUrl = db.prepare<[string], { id: string }>("SELECT id FROM library_items WHERE kind = 'media' AND url = ?");
   const remove = db.prepare('DELETE FROM library_items WHERE id = ?');
@@ -74,15 +73,21 @@ export function libraryStore(db: Database, { rankWindow }: { rankWindow: number 
     'UPDATE library_items SET title = @title, description = @description, tags = @tags, preset_kind = @preset_kind, preset_body = @preset_body, author = @author, search_filters = @search_filters WHERE id = @id',
   );
   const builtinIds = db.prepare<[], { id: string }>('SELECT id FROM library_items WHERE builtin = 1');
+  // CROSS JOIN fixes the loop order (the ranked page outside, items looked up by key): statistics
+  // gathered while the library was small must not turn this into a scan of every item.
   const ranked = db.prepare<[string, number, number, number], ItemRow>(
     `WITH recent AS (SELECT rowid AS seq, ${BM25} AS score FROM library_fts WHERE library_fts MATCH ? ORDER BY rowid DESC LIMIT ?),
           best AS (SELECT seq, score FROM recent ORDER BY score, seq DESC LIMIT ? OFFSET ?)
-     SELECT ${LIST_COLUMNS} FROM best JOIN library_items i ON i.seq = best.seq ORDER BY best.score, best.seq DESC`,
+     SELECT ${LIST_COLUMNS} FROM best CROSS JOIN library_items i ON i.seq = best.seq ORDER BY best.score, best.seq DESC`,
   );
-  const older = db.prepare<[string, number, number], ItemRow>(
-    `WITH older AS (SELECT rowid AS seq FROM library_fts WHERE library_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?)
-     SELECT ${LIST_COLUMNS} FROM older JOIN library_items i ON i.seq = older.seq ORDER BY older.seq DESC`,
-  );
+  /** Matches in index order, newest (or oldest) first: a page costs the same however many items match. */
+  const inOrder = (direction: 'ASC' | 'DESC') =>
+    db.prepare<[string, number, number], ItemRow>(
+      `WITH page AS (SELECT rowid AS seq FROM library_fts WHERE library_fts MATCH ? ORDER BY rowid ${direction} LIMIT ? OFFSET ?)
+       SELECT ${LIST_COLUMNS} FROM page CROSS JOIN library_items i ON i.seq = page.seq ORDER BY page.seq ${direction}`,
+    );
+  const newest = inOrder('DESC');
+  const oldest = inOrder('ASC');
   const lists = new Map<string, Statement>();
   const cached = (sql: string) => {
     let statement = lists.get(sql);
@@ -94,15 +99,12 @@ export function libraryStore(db: Database, { rankWindow }: { rankWindow: number 
   const search = (match: string, limit: number, offset: number): ItemRow[] => {
     const rows = offset < rankWindow ? ranked.all(match, rankWindow, Math.min(limit, rankWindow - offset), offset) : [];
     const windowFull = offset >= rankWindow || offset + rows.length === rankWindow;
-    if (rows.length < limit && windowFull) rows.push(...older.all(match, limit - rows.length, Math.max(offset, rankWindow)));
+    if (rows.length < limit && windowFull) rows.push(...newest.all(match, limit - rows.length, Math.max(offset, rankWindow)));
     return rows;
   };
 
-  const add = (row: Omit<ItemRow, 'seq' | 'search_filters'>, tags: readonly string[]) => {
-    const seq = Number(insert.run({ ...row, search_filters: filterTokens(row.kind, tags).join(' ') }).lastInsertRowid);
-    for (const tag of tags) insertTag.run(tag, seq);
-    return seq;
-  };
+  const add = (row: Omit<ItemRow, 'seq' | 'search_filters'>, tags: readonly string[]) =>
+    void insert.run({ ...row, search_filters: filterTokens(row.kind, tags).join(' ') });
 
 const addPreset = (preset: PresetInput & { id?: string; author?: string; builtin?: boolean }, createdBy: string | null): string => {
     const id = preset.id ?? `p_${randomBytes(9).toString('base64url')}`;
@@ -132,28 +134,25 @@ const addPreset = (preset: PresetInput & { id?: string; author?: string; builtin
   };
 
   return {
-    /** A page of items; the statement for each shape of query is prepared once. */
+    /**
+     * A page of items. Text, kind and tags are matched in the FTS index; a relevance page is ranked
+     * in the rank window; a "created" page walks the index in order; other sorts sort the matches
+     * (or, with no filter, walk their own index). Statements are prepared once per shape.
+     */
     list(query: ListQuery): ReturnType<typeof toListItem>[] {
-      const page = [query.limit, query.offset];
-      if (query.words) {
+      const { limit, offset } = query;
+      const filtered = query.words !== undefined || query.kind !== undefined || query.tags.length > 0;
+      const sort = query.sort === 'relevance' && !query.words ? '-created' : query.sort;
+      let rows: ItemRow[];
+      if (!filtered) {
+        rows = cached(`SELECT ${LIST_COLUMNS} FROM library_items i ORDER BY ${ORDER[sort as Exclude<Sort, 'relevance'>]} LIMIT ? OFFSET ?`).all(limit, offset) as ItemRow[];
+      } else {
         const match = ftsExpression(query.words, query.kind, query.tags);
-        if (query.sort === 'relevance') return search(match, query.limit, query.offset).map(toListItem);
-        const sql = `SELECT ${LIST_COLUMNS} FROM library_items i WHERE i.seq IN (SELECT rowid FROM library_fts WHERE library_fts MATCH ?) ORDER BY ${ORDER[query.sort]} LIMIT ? OFFSET ?`;
-        return (cached(sql).all(match, ...page) as ItemRow[]).map(toListItem);
+        if (sort === 'relevance') rows = search(match, limit, offset);
+        else if (sort === '-created' || sort === 'created') rows = (sort === '-created' ? newest : oldest).all(match, limit, offset);
+        else rows = cached(`SELECT ${LIST_COLUMNS} FROM library_items i WHERE i.seq IN (SELECT rowid FROM library_fts WHERE library_fts MATCH ?) ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`).all(match, limit, offset) as ItemRow[];
       }
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.kind) {
-        where.push('i.kind = ?');
-        params.push(query.kind);
-      }
-      for (const tag of query.tags) {
-        where.push('i.seq IN (SELECT item FROM library_item_tags WHERE tag = ?)');
-        params.push(tag);
-      }
-      const sort = query.sort === 'relevance' ? '-created' : query.sort;
-      const sql = `SELECT ${LIST_COLUMNS} FROM library_items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`;
-      return (cached(sql).all(...params, ...page) as ItemRow[]).map(toListItem);
+      return rows.map(toListItem);
     },
 
     get(id: string) {
@@ -214,12 +213,21 @@ const addPreset = (preset: PresetInput & { id?: string; author?: string; builtin
           author: preset.author,
           search_filters: filterTokens('preset', preset.tags).join(' '),
         });
-        deleteTags.run(existing.seq);
-        for (const tag of preset.tags) insertTag.run(tag, existing.seq);
       }
     }),
 
     remove: (id: string) => remove.run(id).changes > 0,
+
+    /**
+     * After a bulk write: a large transaction leaves tens of MB of pages in the WAL, and until a later
+     * write resets it every search reads those pages from there instead of the memory-mapped file
+     * (measured: several ms more a search). Folding the WAL back in now keeps searches fast…
+     */
+    settleAfterBulkWrite() {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      // …and refresh the planner's statistics, which a bulk import makes stale.
+      db.pragma('optimize');
+    },
 
     /** Runs `work` in one transaction (imports: all rows commit together, fast). */
     transaction: <T>(work: () => T): T => db.transaction(work)(),
