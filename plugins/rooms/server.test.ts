@@ -62,13 +62,14 @@ describe('rooms: create, invite, join', () => {
   it('previews an invite, never lowers a role when joining, and stores only hashes of tokens', async () => {
     const { owner, performer, roomId } = await roomWithTeam();
     const invite = await owner.post(`/api/rooms/${roomId}/invites`, { role: 'viewer', expiresIn: 3600, maxUses: 5 });
-    const preview = await server.client().get(`/api/rooms/invites/${invite.body.token}`);
+    const preview = await server.client().post('/api/rooms/invites/preview', { token: invite.body.token });
     expect(preview.body).toEqual({ room: { id: roomId, name: 'Friday set', visibility: 'private' }, role: 'viewer', expiresAt: invite.body.invite.expiresAt });
     expect((await performer.post('/api/rooms/join', { token: invite.body.token })).body.role).toBe('performer');
     expect((await owner.post('/api/rooms/join', { token: invite.body.token })).body.role).toBe('owner');
     const listed = await owner.get(`/api/rooms/${roomId}/invites`);
     expect(listed.body.invites.find((i: { id: string }) => i.id === invite.body.invite.id)).toMatchObject({ role: 'viewer', uses: 0, maxUses: 5 });
     expect(JSON.stringify(listed.body)).not.toContain(invite.body.token);
+    expect(server.logs.join('\n')).not.toContain(invite.body.token);
   });
 });
 

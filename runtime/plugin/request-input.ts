@@ -77,13 +77,6 @@ export function readChoice<T extends string>(fields: Fields, name: string, optio
   return value as T;
 }
 
-export function readBoolean(fields: Fields, name: string, fallback: boolean): boolean {
-  const value = fields[name];
-  if (isAbsent(value)) return fallback;
-  if (typeof value !== 'boolean') throw new InputError(name, `"${name}" must be true or false.`);
-  return value;
-}
-
 /** A list of short strings (tags). Duplicates are dropped; `normalise` runs before the checks. */
 export function readStringList(fields: Fields, name: string, rule: StringRule & { maxItems: number; normalise?: (s: string) => string }): string[] {
   const value = fields[name];
