@@ -22,7 +22,10 @@ describe('auth: refresh tokens rotate, and reuse revokes the family', () => {
     const access = browser.cookies.get('patchroom_access')!.value;
     expect(new Set([first, second, third]).size).toBe(3);
 
-    // An attacker replays the first token they stole.
+    // An attacker replays the first token they stole (after the few seconds in which a second tab's
+    // simultaneous refresh would be told to retry).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 10_001);
     const attacker = server.client();
     const replay = await attacker.post('/api/auth/refresh', undefined, { headers: { Cookie: `patchroom_refresh=${first}` } });
     expect(replay.status).toBe(401);
@@ -46,6 +49,33 @@ describe('auth: refresh tokens rotate, and reuse revokes the family', () => {
     db.close();
     expect(outcomes.map((r) => (r as { outcome: string }).outcome)).toEqual(['ok', 'ok', 'reused', 'revoked', 'ok']);
     expect(revoked).toEqual([{ revoked_reason: 'refresh_token_reused' }]);
+  });
+
+  it('tells a second tab refreshing at the same moment to retry, without ending the session', async () => {
+    server = await startTestServer();
+    const tabA = server.client();
+    await tabA.post('/api/auth/register', { username: 'tabs', password: 'password for tests' });
+    const tabB = server.client();
+    for (const [name, cookie] of tabA.cookies) tabB.cookies.set(name, { ...cookie });
+    const [a, b] = await Promise.all([tabA.post('/api/auth/refresh'), tabB.post('/api/auth/refresh')]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.body.error.code).toBe('refresh_concurrent');
+    expect(loser.headers.getSetCookie()).toEqual([]);
+    // the winner's session goes on
+    const winner = a.status === 200 ? tabA : tabB;
+    expect((await winner.post('/api/auth/refresh')).status).toBe(200);
+    expect((await winner.get('/api/auth/session')).body.user.name).toBe('tabs');
+  });
+
+  it('revokes at once when the grace is off', async () => {
+    server = await startTestServer({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
+    const browser = server.client();
+    await browser.post('/api/auth/register', { username: 'strict', password: 'password for tests' });
+    const first = browser.cookies.get('patchroom_refresh')!.value;
+    await browser.post('/api/auth/refresh');
+    expect((await server.client().post('/api/auth/refresh', undefined, { headers: { Cookie: `patchroom_refresh=${first}` } })).body.error.code).toBe('refresh_reused');
+    expect((await browser.post('/api/auth/refresh')).body.error.code).toBe('session_ended');
   });
 
   it('refuses an expired refresh token and an unknown one', async () => {

@@ -106,7 +106,8 @@ export function authRoutes({ settings, keys, sessions, users, cookies }: Deps): 
     const result = sessions.rotate(presented);
     if (!result.ok) {
       emit(result.reason, result.userId);
-      cookies.clear(ctx);
+      // A concurrent refresh keeps the cookies the other request just set.
+      if (result.reason !== 'concurrent') cookies.clear(ctx);
       throw REFRESH_FAILURES[result.reason];
     }
     emit('ok', result.principal.kind === 'user' ? result.principal.id : undefined);
@@ -144,7 +145,8 @@ export function authRoutes({ settings, keys, sessions, users, cookies }: Deps): 
   return router;
 }
 
-const REFRESH_FAILURES: Record<'unknown' | 'expired' | 'revoked' | 'reused', HttpError> = {
+const REFRESH_FAILURES: Record<'unknown' | 'expired' | 'revoked' | 'reused' | 'concurrent', HttpError> = {
+  concurrent: new HttpError(409, 'refresh_concurrent', 'This session was refreshed a moment ago by another request: retry with the cookies it set.'),
   unknown: new HttpError(401, 'refresh_invalid', 'The refresh token is not valid: sign in again.'),
   expired: new HttpError(401, 'refresh_expired', 'The session expired: sign in again.'),
   revoked: new HttpError(401, 'session_ended', 'This session was signed out: sign in again.'),

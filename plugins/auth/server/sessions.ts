@@ -13,7 +13,7 @@ export interface SessionPrincipal {
 
 export type RotateResult =
   | { ok: true; principal: SessionPrincipal; refreshToken: string }
-  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused'; sessionId?: string; userId?: string };
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'concurrent'; sessionId?: string; userId?: string };
 
 interface SessionRow {
   id: string;
@@ -27,8 +27,13 @@ interface SessionRow {
  * Sign-in sessions and their refresh tokens. Each session is one refresh-token family: every refresh
  * marks the presented token used and issues the next; presenting a used token again means it was
  * copied, so the whole family is revoked (RFC 9700 §4.14.2).
+ *
+ * Except within `reuseGraceMs` of its first use: two tabs of one browser refreshing at the same
+ * moment both present the same token, and the later one must not sign the person out. It gets
+ * `concurrent` (nothing issued, nothing revoked; the browser already holds the new cookies). A thief
+ * gains nothing in that window, and a replay after it still revokes the family.
  */
-export function sessionStore(db: Database, refreshTtlMs: number) {
+export function sessionStore(db: Database, refreshTtlMs: number, reuseGraceMs: number) {
   const session = db.prepare<[string], SessionRow>(
     'SELECT s.id, s.user_id, s.guest_id, s.revoked_at, u.username FROM auth_sessions s LEFT JOIN auth_users u ON u.id = s.user_id WHERE s.id = ?',
   );
@@ -79,6 +84,7 @@ export function sessionStore(db: Database, refreshTtlMs: number) {
       const who = { sessionId: row.id, ...(row.user_id ? { userId: row.user_id } : {}) };
       if (row.revoked_at !== null) return { ok: false, reason: 'revoked', ...who };
       if (found.used_at !== null) {
+        if (now - found.used_at < reuseGraceMs) return { ok: false, reason: 'concurrent', ...who };
         revoke.run(now, 'refresh_token_reused', row.id);
         return { ok: false, reason: 'reused', ...who };
       }
