@@ -100,3 +100,22 @@ describe('loadConfig: numbers', () => {
     expect(loadConfig({ PORT: ' 3000 ' }).port).toBe(3000);
   });
 });
+
+describe('the README', () => {
+  it('documents every environment variable the server and its plugins read', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const root = join(import.meta.dirname, '..');
+    const sources = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const full = join(dir, name);
+        if (statSync(full).isDirectory()) return sources(full);
+        return /\.ts$/.test(name) && !/\.test\.ts$/.test(name) ? [full] : [];
+      });
+    const files = [join(root, 'server/config.ts'), ...readdirSync(join(root, 'plugins')).flatMap((p) => sources(join(root, 'plugins', p)).filter((f) => /\/server(\.ts|\/)/.test(f)))];
+    const read = new Set(files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\b(?:read|env)\.(?:int|string|choice|list|optional)\(\s*'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]!)));
+    expect(read.size).toBeGreaterThan(20);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect([...read].filter((name) => !readme.includes(`| \`${name}\` |`))).toEqual([]);
+  });
+});
