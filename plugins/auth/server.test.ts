@@ -111,3 +111,23 @@ describe('auth: the whole lifecycle', () => {
     for (const cookie of browser.cookies.values()) expect(events).not.toContain(cookie.value);
   });
 });
+
+describe('auth: Secure cookies', () => {
+  const secureFlags = async (env: Record<string, string>, headers: Record<string, string> = {}) => {
+    server = await startTestServer({ env });
+    const browser = server.client();
+    const res = await browser.post('/api/auth/register', { username: 'sec', password: 'password for tests' }, { headers });
+    expect(res.status).toBe(201);
+    const flags = res.headers.getSetCookie().map((c) => /;\s*secure/i.test(c));
+    await server.destroy();
+    server = undefined;
+    return flags;
+  };
+
+  it('marks both cookies Secure when configured, or when a trusted proxy says the request came over https', async () => {
+    expect(await secureFlags({ COOKIE_SECURE: 'always' })).toEqual([true, true]);
+    expect(await secureFlags({ TRUST_PROXY: '1' }, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'patchroom.example', Origin: 'https://patchroom.example' })).toEqual([true, true]);
+    // an untrusted X-Forwarded-Proto changes nothing
+    expect(await secureFlags({}, { 'X-Forwarded-Proto': 'https' })).toEqual([false, false]);
+  });
+});
