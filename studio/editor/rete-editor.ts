@@ -138,10 +138,10 @@ export async function createReteEditor(container: HTMLElement, store: PatchStore
           await editor.addNode(made);
           view = made;
         }
+        // Node bodies follow the store themselves (PatchNodeView subscribes): only positions here.
         const at = node.position ?? { x: 0, y: 0 };
         const current = area.nodeViews.get(node.id)?.position;
         if (!current || current.x !== at.x || current.y !== at.y) await area.translate(node.id, at);
-        void area.update('node', node.id);
       }
       const present = new Set(editor.getConnections().map((c) => c.id));
       for (const edge of patch.edges) {
