@@ -49,5 +49,6 @@ export default defineConfig({
       input: { play: join(import.meta.dirname, 'studio/play.html'), studio: join(import.meta.dirname, 'studio/studio.html') },
     },
   },
-  server: { port: 5173 },
+  // The API lives in the Koa server: run it alongside (`ALLOWED_ORIGINS=http://localhost:5173 npm start`).
+  server: { port: 5173, proxy: { '/api': process.env.PATCHROOM_API ?? 'http://127.0.0.1:8080' } },
 });
