@@ -10,6 +10,9 @@ import { editorContext } from './editor-context';
 import { NODE_WIDTH, nodeHeight } from './node-size';
 import { PatchNodeView } from './PatchNodeView';
 
+/** Below this zoom, node controls are too small to use: they are hidden (see the LOD pipe). */
+const FAR_ZOOM = 0.35;
+
 /** A Rete node standing for one patch node; its id is the patch node's id. */
 export class EditorNode extends ClassicPreset.Node {
   width = NODE_WIDTH;
@@ -85,7 +88,7 @@ export async function createReteEditor(container: HTMLElement, store: PatchStore
   // Level of detail: zoomed far out, controls are unreadable anyway; hiding them (not removing:
   // sockets keep their places) saves painting and hit-testing thousands of elements per frame.
   area.addPipe((context) => {
-    if (context.type === 'zoomed') container.dataset.zoom = area.area.transform.k < 0.5 ? 'far' : 'near';
+    if (context.type === 'zoomed') container.dataset.zoom = area.area.transform.k < FAR_ZOOM ? 'far' : 'near';
     return context;
   });
 
