@@ -7,7 +7,7 @@
 //   login_p95_ms                   server-side time of a password sign-in (scrypt dominates)
 //
 // Needs `npm run build`. Runs the built server on a free port with a throw-away data dir.
-import { spawn } from 'node:child_process';
+import { startBuiltServer } from './built-server.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,27 +71,8 @@ function query() {
   return { type: 'no hit', q: `${pick(['zzq', 'xqj', 'qqv'])}${Math.floor(random() * 1000)}` };
 }
 
-async function startServer(dataDir) {
-  const child = spawn(process.execPath, [join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, BODY_LIMIT: String(16 * 1024 * 1024), LIBRARY_IMPORT_MAX_ROWS: String(CHUNK), LOGIN_MAX_FAILURES: '1000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}; run npm run build first`)));
-    let buffered = '';
-    const onData = (chunk) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n').find((l) => l.includes('"listening"'));
-      if (line) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(JSON.parse(line).port);
-      }
-    };
-    child.stdout.on('data', onData);
-  });
-  const stopped = new Promise((resolve) => child.once('exit', resolve));
-  return { url: `http://127.0.0.1:${port}`, stop: () => (child.kill('SIGTERM'), stopped) };
+function startServer(dataDir) {
+  return startBuiltServer({ DATA_DIR: dataDir, BODY_LIMIT: String(16 * 1024 * 1024), LIBRARY_IMPORT_MAX_ROWS: String(CHUNK), LOGIN_MAX_FAILURES: '1000' });
 }
 
 /** Server-side milliseconds of an answer, from its Server-Timing header. */

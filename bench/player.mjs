@@ -8,11 +8,11 @@
 //   compile_500_ms     compiling a 500-node patch to Hydra code, median (≤ 5)
 //
 // Needs `npm run build` and Debian's chromium.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { startBuiltServer } from './built-server.mjs';
 import { createServer as createViteServer } from 'vite';
 
 const root = join(import.meta.dirname, '..');
@@ -29,25 +29,6 @@ const quantile = (values, q) => {
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const log = (line) => process.stdout.write(`${line}\n`);
 
-async function startPatchroom() {
-  const child = spawn(process.execPath, [join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}; run npm run build first`)));
-    child.stdout.on('data', (chunk) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.includes('"listening"')) {
-          child.stdout.removeAllListeners('data');
-          child.stdout.resume();
-          resolve(JSON.parse(line).port);
-        }
-      }
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
 
 /** The baseline: hydra-synth's own bundle on a plain page, the way the hydra editor runs it. */
 async function startBareHydra() {
@@ -227,7 +208,7 @@ async function measureCompile() {
   }
 }
 
-const patchroom = await startPatchroom();
+const patchroom = await startBuiltServer();
 const bare = await startBareHydra();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {

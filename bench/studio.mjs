@@ -6,9 +6,9 @@
 //                         the same with an empty patch, measured in the same run (target ≤ 1.5)
 //
 // Needs `npm run build` and Debian's chromium.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { startBuiltServer } from './built-server.mjs';
 
 const root = join(import.meta.dirname, '..');
 const LOADS = Number(process.env.BENCH_LOADS ?? 5);
@@ -20,25 +20,6 @@ const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(value
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const log = (line) => process.stdout.write(`${line}\n`);
 
-async function startPatchroom() {
-  const child = spawn(process.execPath, [join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: join(root, 'data', 'bench-studio') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}; run npm run build first`)));
-    child.stdout.on('data', (chunk) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.includes('"listening"')) {
-          child.stdout.removeAllListeners('data');
-          child.stdout.resume();
-          resolve(JSON.parse(line).port);
-        }
-      }
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
 
 /**
  * A 300-node patch with no output node: the preview plays nothing, so what is measured is the
@@ -122,7 +103,7 @@ async function panFrameTime(browser, url, patch) {
   return { mean: frames.reduce((a, b) => a + b, 0) / frames.length, p95: quantile(frames, 0.95), count: frames.length };
 }
 
-const patchroom = await startPatchroom();
+const patchroom = await startBuiltServer({ DATA_DIR: join(root, 'data', 'bench-studio') });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
   const loads = [];

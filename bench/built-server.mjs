@@ -1,0 +1,29 @@
+// Starts the built server (dist/server/main.js, or $PATCHROOM_DIST/server/main.js) on a free port
+// for a benchmark, with extra environment variables, and says where it listens.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+
+export async function startBuiltServer(env = {}) {
+  const child = spawn(process.execPath, [join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}; run npm run build first`)));
+    let buffered = '';
+    const onData = (chunk) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n').find((l) => l.includes('"listening"'));
+      if (line) {
+        child.stdout.off('data', onData);
+        child.stdout.resume(); // keep draining the access log
+        resolve(JSON.parse(line).port);
+      }
+    };
+    child.stdout.on('data', onData);
+  });
+  const stopped = new Promise((resolve) => child.once('exit', resolve));
+  return { url: `http://127.0.0.1:${port}`, stop: () => (child.kill('SIGTERM'), stopped) };
+}
