@@ -3,8 +3,14 @@ import { useStore } from 'zustand';
 import { codeToPatch } from '../../runtime/compiler/code-to-patch';
 import { compilePatch } from '../../runtime/compiler/compile';
 import { starterPresets } from '../../presets';
+import type { Preset } from '../../runtime/presets/preset';
+import { AccountDialog } from '../account/AccountDialog';
 import { autoArrange } from '../editor/auto-arrange';
 import type { ReteEditor } from '../editor/rete-editor';
+import { LibraryPanel } from '../library/LibraryPanel';
+import { useOnline } from '../online';
+import { RoomDialog } from '../rooms/RoomDialog';
+import { RoomsDialog } from '../rooms/RoomsDialog';
 import { patchFile, readPatchFile, shareLink } from '../state/files';
 import { CodePane } from './CodePane';
 import { EditorPane } from './EditorPane';
@@ -20,6 +26,7 @@ import { Toolbar } from './Toolbar';
 export function App() {
   const studio = useStudio();
   const { patch, doc, ui, run, registry } = studio;
+  const online = useOnline();
   const mode = useStore(doc, (s) => s.mode);
   const hidden = useStore(ui, (s) => s.hidden);
   const editor = useRef<ReteEditor>(undefined);
@@ -61,10 +68,8 @@ export function App() {
     [doc, patch, registry, run, ui],
   );
 
-  const loadPreset = useCallback(
-    (id: string) => {
-      const preset = starterPresets.find((p) => p.id === id);
-      if (!preset) return;
+  const applyPreset = useCallback(
+    (preset: Preset) => {
       if (preset.kind === 'patch') {
         doc.setState({ mode: 'patch', draft: undefined });
         patch.replace(preset.patch);
@@ -75,6 +80,13 @@ export function App() {
       ui.toast(`Loaded “${preset.name}”.`);
     },
     [doc, patch, ui],
+  );
+  const loadPreset = useCallback(
+    (id: string) => {
+      const preset = starterPresets.find((p) => p.id === id);
+      if (preset) applyPreset(preset);
+    },
+    [applyPreset],
   );
 
   const actions = {
@@ -184,6 +196,9 @@ export function App() {
         case 'fit':
           actions.fit();
           break;
+        case 'library':
+          online.library.toggle();
+          break;
         case 'help':
           ui.toggleHelp();
           break;
@@ -232,6 +247,7 @@ export function App() {
     <div className={`pr-studio pr-mode-${mode}${hidden ? ' is-ui-hidden' : ''}`} data-testid="studio">
       <Toolbar actions={actions} />
       <main className="pr-main">
+        <LibraryPanel onOpenPreset={applyPreset} />
         {mode === 'patch' && <EditorPane onReady={onEditor} onLoadPreset={loadPreset} />}
         <aside className="pr-side">
           <div ref={previewBox} className="pr-preview-box">
@@ -243,6 +259,9 @@ export function App() {
       <StatusBar />
       <Toasts />
       <Help />
+      <AccountDialog />
+      <RoomsDialog />
+      <RoomDialog />
     </div>
   );
 }

@@ -1,5 +1,8 @@
 import { useRef } from 'react';
 import { useStore } from 'zustand';
+import { AccountButton } from '../account/AccountButton';
+import { LibraryButton } from '../library/LibraryButton';
+import { RoomButtons } from '../rooms/RoomButtons';
 import { useStudio } from './studio';
 
 export interface ToolbarActions {
@@ -55,7 +58,9 @@ export function Toolbar({ actions }: { actions: ToolbarActions }) {
           </button>
         </>
       )}
+      <LibraryButton />
       <span className="pr-spacer" />
+      <RoomButtons />
       <button type="button" onClick={() => file.current?.click()} title="Open a patch file (.json)" data-testid="import">
         Import
       </button>
@@ -80,6 +85,7 @@ export function Toolbar({ actions }: { actions: ToolbarActions }) {
       <button type="button" onClick={() => ui.toggleHelp()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
         ?
       </button>
+      <AccountButton />
     </header>
   );
 }

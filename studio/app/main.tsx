@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { starterPresets } from '../../presets';
-import { createMemorySink, createTelemetry } from '../../runtime/telemetry/events';
+import { createMemorySink, createTelemetry, randomId } from '../../runtime/telemetry/events';
 import { editorContext } from '../editor/editor-context';
 import { createClientRegistry } from '../plugins';
 import { clientViews } from '../plugin-views';
@@ -10,6 +10,8 @@ import { createDocumentStore } from '../state/document-store';
 import { createPatchStore } from '../state/patch-store';
 import { createRunStore } from '../state/run-store';
 import { createUiStore } from '../state/ui-store';
+import { OnlineContext } from '../online';
+import { createOnline, takeInviteFromLocation } from '../online-setup';
 import { App } from './App';
 import { StudioContext, type Studio } from './studio';
 import './studio.css';
@@ -17,10 +19,12 @@ import './studio.css';
 const room = /^\/studio\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname)?.[1] ?? 'local';
 const registry = createClientRegistry();
 const memory = createMemorySink();
+// One id for the client's telemetry and the server's (sent as X-Telemetry-Session), so sign-in events join.
+const telemetrySession = randomId();
 const studio: Studio = {
   room,
   registry,
-  telemetry: createTelemetry(memory.sink, { room_id: room }),
+  telemetry: createTelemetry(memory.sink, { room_id: room, session_id: telemetrySession }),
   patch: createPatchStore(registry),
   doc: createDocumentStore(),
   run: createRunStore(),
@@ -54,6 +58,13 @@ addEventListener('pagehide', () => {
   saveAutosave(localStorage, room, { mode: studio.doc.getState().mode, patch: studio.patch.getState().patch, code: studio.doc.getState().code });
 });
 
+// Accounts, rooms and the library; the local studio works the same when the server cannot be reached.
+const online = createOnline({ roomId: room === 'local' ? undefined : room, storage: localStorage, client: { telemetrySession } });
+online.account.subscribe((s, before) => s.user?.id !== before.user?.id && studio.telemetry.setContext({ user_id: s.user?.id }));
+online.start();
+const invite = takeInviteFromLocation(location, history);
+if (invite) online.dialogs.show({ kind: 'rooms', tab: 'join', invite });
+
 editorContext.store = studio.patch;
 editorContext.run = studio.run;
 editorContext.views = clientViews();
@@ -73,7 +84,9 @@ Object.assign(window, {
 createRoot(document.getElementById('studio-root')!).render(
   <StrictMode>
     <StudioContext.Provider value={studio}>
-      <App />
+      <OnlineContext.Provider value={online}>
+        <App />
+      </OnlineContext.Provider>
     </StudioContext.Provider>
   </StrictMode>,
 );

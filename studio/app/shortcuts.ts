@@ -21,6 +21,7 @@ export type ShortcutAction =
   | 'arrange'
   | 'fit'
   | 'select-all'
+  | 'library'
   | 'help'
   | 'escape';
 
@@ -36,6 +37,7 @@ export const SHORTCUTS: Array<Shortcut & { action: ShortcutAction }> = [
   { action: 'arrange', keys: 'Shift+A', does: 'Arrange the nodes left to right', match: (e) => !mod(e) && e.shiftKey && e.key.toLowerCase() === 'a' },
   { action: 'fit', keys: 'Home', does: 'Zoom to fit all nodes', match: (e) => e.key === 'Home' },
   { action: 'fullscreen', keys: 'F', does: 'Full-screen preview', match: (e) => !mod(e) && !e.shiftKey && e.key.toLowerCase() === 'f' },
+  { action: 'library', keys: 'L', does: 'Show or hide the library (presets and media)', match: (e) => !mod(e) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'l' },
   { action: 'help', keys: '?', does: 'Show these shortcuts', match: (e) => e.key === '?' },
   { action: 'escape', keys: 'Esc', does: 'Close the palette or this help', match: (e) => e.key === 'Escape' },
 ];
