@@ -129,7 +129,8 @@ test('sign up, reload, create a room, invite a viewer who joins, change roles, s
   await closeDialog(guest.page, 'room-dialog');
 
   // The joined room is in the viewer's list with its role.
-  await guest.page.getByTestId('rooms-button').click();
+  await guest.page.getByTestId('account-menu-button').click();
+  await guest.page.getByRole('menuitem', { name: 'My rooms' }).click();
   await expect(guest.page.locator(`[data-testid=room-row][data-room-id="${roomId}"]`)).toContainText('performer');
   await closeDialog(guest.page, 'rooms-dialog');
 

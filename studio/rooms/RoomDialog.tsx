@@ -22,6 +22,11 @@ export function RoomDialog() {
   return (
     <Dialog title="Room" onClose={() => dialogs.close()} testId="room-dialog">
       <RoomBody />
+      <p className="pr-dialog-foot">
+        <button type="button" className="pr-link" onClick={() => dialogs.show({ kind: 'rooms' })} data-testid="to-rooms">
+          My rooms, a new room, or join another…
+        </button>
+      </p>
     </Dialog>
   );
 }
