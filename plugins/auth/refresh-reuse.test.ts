@@ -94,6 +94,25 @@ describe('auth: refresh tokens rotate, and reuse revokes the family', () => {
     expect((await server.client().post('/api/auth/refresh')).body.error.code).toBe('unauthenticated');
   });
 
+  it('ends a session at its absolute age however often it was refreshed', async () => {
+    server = await startTestServer({ env: { SESSION_MAX_AGE: '7200', REFRESH_TOKEN_TTL: '3600' } });
+    const browser = server.client();
+    await browser.post('/api/auth/register', { username: 'dora', password: 'password for tests' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    // Refreshed every 50 minutes: each refresh token is fresh, yet the family may not outlive 2 hours.
+    vi.setSystemTime(start + 3000_000);
+    expect((await browser.post('/api/auth/refresh')).status).toBe(200);
+    vi.setSystemTime(start + 6000_000);
+    expect((await browser.post('/api/auth/refresh')).status).toBe(200);
+    vi.setSystemTime(start + 7201_000);
+    const old = await browser.post('/api/auth/refresh');
+    expect(old.status).toBe(401);
+    expect(old.body.error.message).toContain('longest allowed age');
+    expect(browser.cookies.has('patchroom_refresh')).toBe(false);
+    vi.useRealTimers();
+  });
+
   it('lets an access token expire after its lifetime, and a refresh bring it back', async () => {
     server = await startTestServer({ env: { ACCESS_TOKEN_TTL: '60' } });
     const browser = server.client();

@@ -25,7 +25,7 @@ export default defineServerPlugin({
     const settings = readAuthSettings(host.env);
     const fileKeys = settings.signingKeys ? undefined : keysFromFile(host.ensureDataDir(), settings.keyRotationDays, host.log);
     const keys = fileKeys ?? keysFromEnv(settings.signingKeys!);
-    const sessions = sessionStore(host.db, settings.refreshTtl * 1000, settings.reuseGraceMs);
+    const sessions = sessionStore(host.db, settings.refreshTtl * 1000, settings.reuseGraceMs, settings.sessionMaxAge * 1000);
     const router = authRoutes({ settings, keys, sessions, users: userStore(host.db), cookies: authCookies(host.settings) });
     const housekeeping = () => {
       fileKeys?.rotate();

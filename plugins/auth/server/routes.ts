@@ -145,10 +145,11 @@ export function authRoutes({ settings, keys, sessions, users, cookies }: Deps): 
   return router;
 }
 
-const REFRESH_FAILURES: Record<'unknown' | 'expired' | 'revoked' | 'reused' | 'concurrent', HttpError> = {
+const REFRESH_FAILURES: Record<'unknown' | 'expired' | 'revoked' | 'reused' | 'concurrent' | 'too_old', HttpError> = {
   concurrent: new HttpError(409, 'refresh_concurrent', 'This session was refreshed a moment ago by another request: retry with the cookies it set.'),
   unknown: new HttpError(401, 'refresh_invalid', 'The refresh token is not valid: sign in again.'),
   expired: new HttpError(401, 'refresh_expired', 'The session expired: sign in again.'),
+  too_old: new HttpError(401, 'refresh_expired', 'This session reached its longest allowed age: sign in again.'),
   revoked: new HttpError(401, 'session_ended', 'This session was signed out: sign in again.'),
   reused: new HttpError(401, 'refresh_reused', 'This refresh token was already used, so the session was ended for safety: sign in again.'),
 };

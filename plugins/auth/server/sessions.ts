@@ -13,13 +13,14 @@ export interface SessionPrincipal {
 
 export type RotateResult =
   | { ok: true; principal: SessionPrincipal; refreshToken: string }
-  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'concurrent'; sessionId?: string; userId?: string };
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'concurrent' | 'too_old'; sessionId?: string; userId?: string };
 
 interface SessionRow {
   id: string;
   user_id: string | null;
   guest_id: string | null;
   revoked_at: number | null;
+  created_at: number;
   username: string | null;
 }
 
@@ -28,14 +29,16 @@ interface SessionRow {
  * marks the presented token used and issues the next; presenting a used token again means it was
  * copied, so the whole family is revoked (RFC 9700 §4.14.2).
  *
+ * A family lives at most `maxAgeMs` from sign-in, however often it is refreshed.
+ *
  * Except within `reuseGraceMs` of its first use: two tabs of one browser refreshing at the same
  * moment both present the same token, and the later one must not sign the person out. It gets
  * `concurrent` (nothing issued, nothing revoked; the browser already holds the new cookies). A thief
  * gains nothing in that window, and a replay after it still revokes the family.
  */
-export function sessionStore(db: Database, refreshTtlMs: number, reuseGraceMs: number) {
+export function sessionStore(db: Database, refreshTtlMs: number, reuseGraceMs: number, maxAgeMs: number) {
   const session = db.prepare<[string], SessionRow>(
-    'SELECT s.id, s.user_id, s.guest_id, s.revoked_at, u.username FROM auth_sessions s LEFT JOIN auth_users u ON u.id = s.user_id WHERE s.id = ?',
+    'SELECT s.id, s.user_id, s.guest_id, s.revoked_at, s.created_at, u.username FROM auth_sessions s LEFT JOIN auth_users u ON u.id = s.user_id WHERE s.id = ?',
   );
   const insertSession = db.prepare('INSERT INTO auth_sessions (id, user_id, guest_id, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)');
   const insertToken = db.prepare('INSERT INTO auth_refresh_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?, ?, ?, ?)');
@@ -89,6 +92,11 @@ export function sessionStore(db: Database, refreshTtlMs: number, reuseGraceMs: n
         return { ok: false, reason: 'reused', ...who };
       }
       if (found.expires_at <= now) return { ok: false, reason: 'expired', ...who };
+      // Rotation alone would let a stolen family live for ever: past its absolute age, sign in again.
+      if (now - row.created_at >= maxAgeMs) {
+        revoke.run(now, 'session_max_age', row.id);
+        return { ok: false, reason: 'too_old', ...who };
+      }
       markUsed.run(now, hashToken(presented));
       touch.run(now, row.id);
       return { ok: true, principal: principalOf(row), refreshToken: issue(row.id, now) };

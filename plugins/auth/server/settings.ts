@@ -5,6 +5,8 @@ export interface AuthSettings {
   accessTtl: number;
   /** Refresh-token lifetime in seconds; every use gives a new one with a new lifetime. */
   refreshTtl: number;
+  /** Seconds from sign-in after which a session can no longer be refreshed (sign in again). */
+  sessionMaxAge: number;
   /** Milliseconds after its use in which a refresh token presented again counts as a concurrent refresh, not a theft. */
   reuseGraceMs: number;
   /** `kid:base64url-secret` pairs from AUTH_SIGNING_KEYS (first signs); undefined: a key file in the data dir. */
@@ -20,6 +22,7 @@ export function readAuthSettings(env: EnvReader): AuthSettings {
   return {
     accessTtl: env.int('ACCESS_TOKEN_TTL', 900, 10, 900),
     refreshTtl: env.int('REFRESH_TOKEN_TTL', 14 * 86_400, 60, 90 * 86_400),
+    sessionMaxAge: env.int('SESSION_MAX_AGE', 30 * 86_400, 3600, 365 * 86_400),
     reuseGraceMs: env.int('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 60) * 1000,
     signingKeys: env.optional('AUTH_SIGNING_KEYS'),
     keyRotationDays: env.int('AUTH_KEY_ROTATION_DAYS', 30, 0, 3650),
