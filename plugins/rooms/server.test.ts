@@ -42,7 +42,7 @@ describe('rooms: create, invite, join', () => {
   it('makes the creator the owner of a room with a URL-safe id', async () => {
     const owner = await signUp('ada');
     const created = await owner.post('/api/rooms', { name: '  Night shift  ' });
-    expect(created.body).toEqual({ room: { id: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), name: 'Night shift', visibility: 'private', ownerId: owner.id, createdAt: expect.any(Number) }, role: 'owner' });
+    expect(created.body).toEqual({ room: { id: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), name: 'Night shift', visibility: 'private', ownerId: owner.id, createdAt: expect.any(Number), openRole: null }, role: 'owner' });
     const listed = await owner.get('/api/rooms');
     expect(listed.body.rooms).toEqual([{ ...created.body.room, role: 'owner' }]);
     expect((await owner.get(`/api/rooms/${created.body.room.id}`)).body).toMatchObject({ role: 'owner', member: true });
@@ -212,5 +212,39 @@ describe('rooms: guests', () => {
     expect((await guest.get(`/api/rooms/${roomId}`)).status).toBe(200);
     expect((await owner.request('PATCH', `/api/rooms/${roomId}`, { body: { visibility: 'private' } })).body.room.visibility).toBe('private');
     expect((await guest.get(`/api/rooms/${roomId}`)).status).toBe(403);
+  });
+});
+
+describe('rooms: the demo room', () => {
+  it('lets every signed-in account perform and guests watch, but nobody own it', async () => {
+    const alice = await signUp('alice');
+    const demo = await alice.get('/api/rooms/demo');
+    expect(demo.status).toBe(200);
+    expect(demo.body).toMatchObject({ room: { id: 'demo', name: 'Demo room', visibility: 'public', openRole: 'performer' }, role: 'performer' });
+    // Performers cannot rename, reopen or delete it: it has no owner account.
+    expect((await alice.request('PATCH', '/api/rooms/demo', { body: { visibility: 'private' } })).status).toBe(403);
+    expect((await alice.request('DELETE', '/api/rooms/demo')).status).toBe(403);
+
+    const guest = server.client();
+    expect((await guest.post('/api/auth/guest')).status).toBe(201);
+    expect((await guest.get('/api/rooms/demo')).body.role).toBe('viewer');
+
+    // Joining by a viewer invite from a performer does not take the open role away.
+    const invite = await alice.post('/api/rooms/demo/invites', { role: 'viewer' });
+    const bob = await signUp('bob');
+    await bob.post('/api/rooms/join', { token: invite.body.token });
+    expect((await bob.get('/api/rooms/demo')).body.role).toBe('performer');
+  });
+
+  it('can be switched off, and refuses a bad id', async () => {
+    const plain = await startTestServer({ env: { DEMO_ROOM: 'off' } });
+    try {
+      const carol = plain.client();
+      await carol.post('/api/auth/register', { username: 'carol', password: 'password for tests' });
+      expect((await carol.get('/api/rooms/demo')).status).toBe(404);
+    } finally {
+      await plain.destroy();
+    }
+    await expect(startTestServer({ env: { DEMO_ROOM: '../etc' } })).rejects.toThrow('DEMO_ROOM must be a room id');
   });
 });

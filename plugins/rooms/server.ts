@@ -16,6 +16,12 @@ export default defineServerPlugin({
   migrations: roomsMigrations,
   setup(host: ServerPluginHost<Database>) {
     const store = roomStore(host.db);
+    // A room to try things in on a fresh install: `/studio/demo` for anyone signed in, `/play/demo` for anyone.
+    const demo = host.env.string('DEMO_ROOM', 'demo').trim();
+    if (demo !== 'off') {
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(demo)) throw new Error(`DEMO_ROOM must be a room id (letters, digits, _ and -, up to 64); got "${demo}".`);
+      if (store.ensureOpenRoom(demo, 'Demo room')) host.log.info('demo room created', { room: demo });
+    }
     const roleLookup: Middleware<RequestState> = (ctx, next) => {
       ctx.state.roomRole = (roomId: string) => {
         const room = store.room(roomId);

@@ -39,4 +39,9 @@ export const roomsMigrations: readonly Migration<Database>[] = [
       CREATE INDEX rooms_invites_by_room ON rooms_invites (room_id);
     `,
   },
+  {
+    // The role every signed-in account has in a room without joining it (the demo room: everyone performs).
+    version: 2,
+    up: "ALTER TABLE rooms_rooms ADD COLUMN open_role TEXT CHECK (open_role IN ('performer', 'viewer'))",
+  },
 ];

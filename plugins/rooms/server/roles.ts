@@ -17,8 +17,13 @@ export function mayInvite(role: RoomRole | null, invited: 'performer' | 'viewer'
   return role === 'owner' || (role === 'performer' && invited === 'viewer');
 }
 
-/** The caller's role in a room: their membership, else viewer of a public room (any session, guests too), else none. */
+/**
+ * The caller's role in a room: their membership, else the room's open role for any signed-in
+ * account, else viewer of a public room (any session, guests too), else none.
+ */
 export function accessRole(store: RoomStore, room: Room, state: RequestState): RoomRole | null {
   const member = state.user ? store.roleOf(room.id, state.user.id) : null;
-  return member ?? (room.visibility === 'public' && (state.user || state.guest) ? 'viewer' : null);
+  if (state.user && room.openRole) return member ? stronger(member, room.openRole) : room.openRole;
+  if (member) return member;
+  return room.visibility === 'public' && (state.user || state.guest) ? 'viewer' : null;
 }

@@ -9,6 +9,8 @@ export interface Room {
   visibility: 'public' | 'private';
   ownerId: string;
   createdAt: number;
+  /** The role any signed-in account has here without joining (null: members only). */
+  openRole: 'performer' | 'viewer' | null;
 }
 
 export interface Member {
@@ -35,6 +37,7 @@ interface RoomRow {
   visibility: 'public' | 'private';
   owner_id: string;
   created_at: number;
+  open_role: 'performer' | 'viewer' | null;
 }
 interface InviteRow {
   id: string;
@@ -48,7 +51,10 @@ interface InviteRow {
   revoked_at: number | null;
 }
 
-const toRoom = (r: RoomRow): Room => ({ id: r.id, name: r.name, visibility: r.visibility, ownerId: r.owner_id, createdAt: r.created_at });
+const toRoom = (r: RoomRow): Room => ({ id: r.id, name: r.name, visibility: r.visibility, ownerId: r.owner_id, createdAt: r.created_at, openRole: r.open_role });
+
+/** Owner of rooms the server itself made (the demo room): no account has this id, so nobody owns them. */
+export const SERVER_OWNER = 'server';
 const toInvite = (r: InviteRow): Invite => ({
   id: r.id,
   role: r.role,
@@ -68,6 +74,9 @@ export function roomStore(db: Database) {
   const room = db.prepare<[string], RoomRow>('SELECT * FROM rooms_rooms WHERE id = ?');
   const role = db.prepare<[string, string], { role: RoomRole }>('SELECT role FROM rooms_members WHERE room_id = ? AND user_id = ?');
   const insertRoom = db.prepare('INSERT INTO rooms_rooms (id, name, visibility, owner_id, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insertOpenRoom = db.prepare(
+    "INSERT INTO rooms_rooms (id, name, visibility, owner_id, created_at, open_role) VALUES (?, ?, 'public', ?, ?, 'performer') ON CONFLICT (id) DO NOTHING",
+  );
   const upsertMember = db.prepare(
     `INSERT INTO rooms_members (room_id, user_id, user_name, role, joined_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role, user_name = excluded.user_name`,
@@ -99,11 +108,16 @@ export function roomStore(db: Database) {
     roleOf: (roomId: string, userId: string) => role.get(roomId, userId)?.role ?? null,
     ownedCount: (userId: string) => ownedCount.get(userId)!.n,
     create: db.transaction((owner: { id: string; name: string }, name: string, visibility: Room['visibility']): Room => {
-      const created: Room = { id: newId(9), name, visibility, ownerId: owner.id, createdAt: Date.now() };
+      const created: Room = { id: newId(9), name, visibility, ownerId: owner.id, createdAt: Date.now(), openRole: null };
       insertRoom.run(created.id, created.name, created.visibility, created.ownerId, created.createdAt);
       upsertMember.run(created.id, owner.id, owner.name, 'owner', created.createdAt);
       return created;
     }),
+    /**
+     * Makes a public room, owned by no account, where every signed-in account performs and everyone
+     * else watches (the demo room). Leaves an existing room with that id as it is.
+     */
+    ensureOpenRoom: (id: string, name: string) => insertOpenRoom.run(id, name, SERVER_OWNER, Date.now()).changes > 0,
     roomsOf: (userId: string) => mine.all(userId).map((r) => ({ ...toRoom(r), role: r.role })),
     members: (roomId: string): Member[] => members.all(roomId).map((m) => ({ userId: m.user_id, name: m.user_name, role: m.role, joinedAt: m.joined_at })),
     setRole: (roomId: string, userId: string, newRole: 'performer' | 'viewer') => setRole.run(newRole, roomId, userId).changes > 0,
