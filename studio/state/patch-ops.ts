@@ -9,11 +9,15 @@ import { findCycle } from '../../runtime/patch/validate';
 
 export type EditResult = { ok: true; patch: Patch } | { ok: false; reason: string };
 
-/** A fresh id for a node of `type`: its short name plus the first free number (`osc1`, `osc2`…). */
-export function freshId(patch: Patch, type: string, taken: ReadonlySet<string> = new Set()): string {
+/**
+ * A fresh id for a node of `type`: its short name plus the first free number (`osc1`, `osc2`…).
+ * In a room, `suffix` (from this performer's peer id, `-k3f`) keeps two performers who add an
+ * `osc` at the same moment from both making `osc1`.
+ */
+export function freshId(patch: Patch, type: string, taken: ReadonlySet<string> = new Set(), suffix = ''): string {
   const base = (type.split('/').pop() ?? 'node').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'node';
   const used = new Set([...patch.nodes.map((n) => n.id), ...taken]);
-  for (let i = 1; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
+  for (let i = 1; ; i++) if (!used.has(`${base}${i}${suffix}`)) return `${base}${i}${suffix}`;
 }
 
 export function addNode(patch: Patch, node: PatchNode): Patch {
@@ -100,11 +104,11 @@ export function copyFragment(patch: Patch, ids: readonly string[]): Fragment {
 }
 
 /** Pastes a fragment with new ids, moved by `offset`; returns the patch and the new ids. */
-export function pasteFragment(patch: Patch, fragment: Fragment, offset: { x: number; y: number }): { patch: Patch; ids: string[] } {
+export function pasteFragment(patch: Patch, fragment: Fragment, offset: { x: number; y: number }, suffix = ''): { patch: Patch; ids: string[] } {
   const renamed = new Map<string, string>();
   const taken = new Set<string>();
   const nodes = fragment.nodes.map((n) => {
-    const id = freshId(patch, n.type, taken);
+    const id = freshId(patch, n.type, taken, suffix);
     taken.add(id);
     renamed.set(n.id, id);
     const position = { x: Math.round((n.position?.x ?? 0) + offset.x), y: Math.round((n.position?.y ?? 0) + offset.y) };

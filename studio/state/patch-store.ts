@@ -27,6 +27,8 @@ export const emptyPatch = (): Patch => ({ version: PATCH_VERSION, nodes: [], edg
  */
 export function createPatchStore(registry: Registry, initial: Patch = emptyPatch()) {
   const store = createStore<PatchState>(() => ({ patch: initial, selection: [], past: [], future: [], lastEdit: undefined }));
+  /** Appended to new node ids in a room (see freshId). */
+  let idSuffix = '';
 
   /** Records `next` as an undoable change; `key` merges repeated edits of one thing. */
   const commit = (next: Patch, key?: string) => {
@@ -52,9 +54,33 @@ export function createPatchStore(registry: Registry, initial: Patch = emptyPatch
       else store.setState({ patch, past: [], future: [], selection: [], lastEdit: undefined });
     },
 
+    /**
+     * Someone else's edit, from the room: shown without an undo step of its own. `rebase` carries
+     * their edit into the undo history, so that undoing my last edit does not take theirs away.
+     * The selection keeps the nodes that still exist.
+     */
+    applyRemote(next: Patch, rebase: (p: Patch) => Patch) {
+      const state = store.getState();
+      if (next === state.patch) return;
+      const nodeIds = new Set(next.nodes.map((n) => n.id));
+      const selection = state.selection.filter((id) => nodeIds.has(id));
+      store.setState({
+        patch: next,
+        past: state.past.map(rebase),
+        future: state.future.map(rebase),
+        selection: selection.length === state.selection.length ? state.selection : selection,
+      });
+    },
+
+    /** New node ids end with this (a room gives each performer their own). */
+    setIdSuffix(suffix: string) {
+      idSuffix = suffix.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 8);
+      if (idSuffix) idSuffix = `-${idSuffix}`;
+    },
+
     addNode(type: string, position: { x: number; y: number }, params?: Record<string, ParamValue>): string {
       const patch = store.getState().patch;
-      const id = ops.freshId(patch, type);
+      const id = ops.freshId(patch, type, undefined, idSuffix);
       const node = { id, type, position: { x: Math.round(position.x), y: Math.round(position.y) }, ...(params ? { params } : {}) };
       commit(ops.addNode(patch, node));
       store.setState({ selection: [id] });
@@ -102,7 +128,7 @@ export function createPatchStore(registry: Registry, initial: Patch = emptyPatch
     paste(text: string, offset = { x: 40, y: 40 }): { ok: true; ids: string[] } | { ok: false; reason: string } {
       const fragment = ops.readFragment(text);
       if (!fragment) return { ok: false, reason: 'The clipboard does not hold Patchroom nodes.' };
-      const pasted = ops.pasteFragment(store.getState().patch, fragment, offset);
+      const pasted = ops.pasteFragment(store.getState().patch, fragment, offset, idSuffix);
       const checked = parsePatch(pasted.patch);
       if (!checked.ok) return { ok: false, reason: `The copied nodes are not valid: ${checked.issues[0]?.message ?? 'unknown problem'}` };
       const unknown = fragment.nodes.find((n) => !registry.node(n.type));
