@@ -192,7 +192,7 @@ export async function faststart(src: string, dst: string, options: { stcoLimit?:
     const others = boxes.filter((_, i) => i !== moovIndex);
     const order = [...others.slice(0, firstMdat), moovBox, ...others.slice(firstMdat)];
     let upgraded = 0;
-    let moovOut = Buffer.alloc(0);
+    let moovOut: Buffer = Buffer.alloc(0);
     // A table upgraded to co64 makes moov larger, which moves the media further: repeat until nothing changes.
     for (let round = 0; ; round++) {
       if (round > 4) throw new Mp4Error('chunk offsets did not settle');
