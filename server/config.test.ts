@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       cookieSecure: 'auto',
       trustProxy: false,
-      mediaAllowedHosts: ['archive.org', '*.archive.org'],
+      mediaAllowedHosts: ['archive.org', '*.archive.org', '*.us.archive.org'],
       shutdownTimeoutMs: 10_000,
     });
   });

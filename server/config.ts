@@ -31,7 +31,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowedOrigins: read.list('ALLOWED_ORIGINS', []).map((origin) => checkOrigin(origin)),
     cookieSecure: read.choice('COOKIE_SECURE', ['auto', 'always', 'never'] as const, 'auto'),
     trustProxy: read.choice('TRUST_PROXY', ['0', '1'] as const, '0') === '1',
-    mediaAllowedHosts: read.list('MEDIA_ALLOWED_HOSTS', ['archive.org', '*.archive.org']).map((host) => checkHostPattern(host)),
+    mediaAllowedHosts: read.list('MEDIA_ALLOWED_HOSTS', ['archive.org', '*.archive.org', '*.us.archive.org']).map((host) => checkHostPattern(host)),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   };
 }

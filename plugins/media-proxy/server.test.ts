@@ -53,10 +53,9 @@ async function get(target: string, options: { headers?: Record<string, string>; 
 /** The records the proxy kept for a correlation id, once the response has been fully accounted for. */
 async function records(cid: string, base = server.url, count = 1) {
   let list: any[] = [];
-  await until(() => list.length >= count, `records of ${cid}`).catch(() => undefined);
   for (let i = 0; i < 100 && list.length < count; i++) {
-    const res = await fetch(`${base}/api/media-proxy/records/${cid}`);
-    list = ((await res.json()) as { records: any[] }).records;
+    const res = await rawRequest(`${base}/api/media-proxy/records/${cid}`);
+    list = (JSON.parse(res.body.toString()) as { records: any[] }).records;
     if (list.length < count) await new Promise((r) => setTimeout(r, 20));
   }
   return list;
@@ -258,8 +257,7 @@ describe('upstream faults, each classified', () => {
   });
 
   it('endless redirects stop: too_many_redirects', async () => {
-    const loop = upstream.url('faststart.mp4', { fault: 'redirect', to: '/media/faststart.mp4?fault=redirect&to=%2Fmedia%2Ffaststart.mp4%3Ffault%3Dredirect' });
-    const res = await get(loop);
+    const res = await get(upstream.url('faststart.mp4', { fault: 'redirect' }));
     expect(res.status).toBe(502);
     expect(header(res, 'x-proxy-error')).toBe('too_many_redirects');
   });
@@ -292,11 +290,11 @@ describe('requests the proxy refuses', () => {
   });
 
   it('records: 400 for a malformed correlation id, an empty list for an unknown one', async () => {
-    expect((await fetch(`${server.url}/api/media-proxy/records/bad!`)).status).toBe(400);
-    const res = await fetch(`${server.url}/api/media-proxy/records/unknown-cid-123`);
+    expect((await rawRequest(`${server.url}/api/media-proxy/records/bad!`)).status).toBe(400);
+    const res = await rawRequest(`${server.url}/api/media-proxy/records/unknown-cid-123`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(await res.json()).toEqual({ correlation_id: 'unknown-cid-123', records: [] });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(JSON.parse(res.body.toString())).toEqual({ correlation_id: 'unknown-cid-123', records: [] });
   });
 });
 

@@ -143,6 +143,8 @@ export function pump(source: IncomingMessage, destroyUpstream: () => void, sink:
   const onDrain = () => {
     waitingForDrain = false;
     if (settled) return;
+    // 'end' may have been emitted while nobody listened (the body ended during `peek`).
+    if (source.readableEnded) return onEnd();
     startTimer();
     source.resume();
   };
@@ -163,7 +165,7 @@ export function pump(source: IncomingMessage, destroyUpstream: () => void, sink:
       sink.once('drain', onDrain);
     }
     if (settled) return;
-    if (options.ended) return onEnd();
+    if (options.ended || source.readableEnded) return onEnd();
     source.on('data', onData);
     source.once('end', onEnd);
     source.once('aborted', onBroken);

@@ -134,14 +134,14 @@ async function proxyRequest(ctx: Ctx, deps: ProxyDeps): Promise<void> {
     record.media_url_hash = urlHash(url.href);
     const key = cacheKey(url.href);
     const cached = deps.cache.get(key);
-    if (cached) return serveCached(ctx, cached, 'HIT', record, (p) => (body = p));
+    if (cached) return await serveCached(ctx, cached, 'HIT', record, (p) => (body = p));
     const filling = deps.cache.pending(key);
     if (filling) {
       const started = performance.now();
       const entry = await filling.catch(() => undefined);
       if (entry) {
         record.timings.cache_fill = round(performance.now() - started);
-        return serveCached(ctx, entry, 'MISS', record, (p) => (body = p));
+        return await serveCached(ctx, entry, 'MISS', record, (p) => (body = p));
       }
     }
     await relay(ctx, url, key, parseRange(ctx.get('Range')), record, deps, (p) => (body = p));
@@ -252,7 +252,7 @@ async function relay(ctx: Ctx, url: URL, key: string, requested: ByteRange | und
           const started = performance.now();
           const entry = await fillCache(url, key, deps);
           record.timings.cache_fill = round(performance.now() - started);
-          return serveCached(ctx, entry, 'MISS', record, setBody);
+          return await serveCached(ctx, entry, 'MISS', record, setBody);
         }
         // Passed through as it is: it plays, but only once the browser has fetched moov from the end.
         record.classification = 'too_large_for_cache';
@@ -329,13 +329,17 @@ function fillCache(url: URL, key: string, deps: ProxyDeps): Promise<CacheEntry> 
       if (status !== 200) throw upstreamError(status, undefined, declared);
       if (declared !== undefined && declared > deps.fileMaxBytes) throw new ProxyError('too_large_for_cache', 502, 'The media file is larger than the cache takes.');
       const file = createWriteStream(path, { mode: 0o600 });
+      // A write failing (disk full) or landing after a failed download destroyed the file must not crash the process.
+      let writeError: Error | undefined;
+      file.on('error', (error) => (writeError ??= error));
       const result = await pump(up.res, stop, file, { ...(declared !== undefined ? { expected: declared } : {}), max: deps.fileMaxBytes, idleTimeoutMs: deps.policy.idleTimeoutMs }).done;
       if (result.failure) {
         file.destroy();
         const [status, message] = FILL_FAILURES[result.failure];
         throw new ProxyError(result.failure === 'client_aborted' ? 'upstream_unreachable' : result.failure, status, message);
       }
-      await finished(file);
+      await finished(file).catch(() => undefined);
+      if (writeError) throw writeError;
       return { contentType: up.res.headers['content-type'] ?? 'video/mp4', ...(up.res.headers['last-modified'] ? { lastModified: up.res.headers['last-modified'] } : {}) };
     } catch (error) {
       stop();

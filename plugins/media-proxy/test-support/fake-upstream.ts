@@ -18,7 +18,7 @@ import { join } from 'node:path';
  * | `truncate`        | promises the full length, sends half, closes the connection                 |
  * | `no-cors`         | no Access-Control-* headers (the default sends `*`)                         |
  * | `status`          | answers with `code` (e.g. 503, 404) and a short text body                   |
- * | `redirect`        | 302 to `to` (any URL: another allowed host, a private address …)            |
+ * | `redirect`        | 302 to `to` (another allowed host, a private address …); without `to`, to itself |
  */
 export interface FakeUpstream {
   /** `http://127.0.0.1:<port>` */
@@ -70,7 +70,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     const cors: Record<string, string> = fault === 'no-cors' ? {} : { 'Access-Control-Allow-Origin': '*' };
 
     if (fault === 'redirect') {
-      res.writeHead(302, { Location: q('to') ?? '/', ...cors });
+      res.writeHead(302, { Location: q('to') ?? req.url ?? '/', ...cors });
       res.end();
       return;
     }
