@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { createRegistry, PluginLoadError } from '../runtime/plugin/registry';
-import type { EnvReader, Logger, RequestState, ServerPlugin, ServerPluginParts, ServerSettings } from '../runtime/plugin/server';
+import type { EnvReader, Logger, RequestState, ServerPlugin, ServerPluginParts, ServerSettings, UpgradeHandler } from '../runtime/plugin/server';
 import type { TelemetrySink } from '../runtime/telemetry/events';
 import type { Db } from './db';
 import { withFields } from './log';
@@ -13,9 +15,11 @@ import { migrate } from './migrations';
 type PluginRouter = Router<RequestState, any>;
 type PluginMiddleware = Middleware<RequestState, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
+/** A connection upgrade (WebSocket handshake) on Node's HTTP server. */
+export type PluginUpgrade = UpgradeHandler<IncomingMessage, Duplex, Buffer>;
 
 /** A server plugin with the framework types this server uses filled in. */
-export type KoaServerPlugin = ServerPlugin<Db, PluginRouter, PluginMiddleware>;
+export type KoaServerPlugin = ServerPlugin<Db, PluginRouter, PluginMiddleware, PluginUpgrade>;
 
 /** Names the host keeps for itself: "server" owns the host's own tables. */
 const RESERVED = new Set(['server']);
@@ -25,6 +29,8 @@ export interface LoadedPlugins {
   middleware: Middleware;
   /** Every plugin's router, each under /api/<name>. */
   routes: Middleware;
+  /** Upgrade handlers by path. */
+  upgrades: ReadonlyMap<string, PluginUpgrade>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -43,7 +49,8 @@ interface HostServices {
  */
 export async function loadPlugins(plugins: readonly KoaServerPlugin[], services: HostServices): Promise<LoadedPlugins> {
   createRegistry(plugins.map((p) => p.manifest));
-  const loaded: Array<{ name: string; parts: ServerPluginParts<PluginRouter, PluginMiddleware> }> = [];
+  const loaded: Array<{ name: string; parts: ServerPluginParts<PluginRouter, PluginMiddleware, PluginUpgrade> }> = [];
+  const upgrades = new Map<string, PluginUpgrade>();
   for (const plugin of plugins) {
     const name = plugin.manifest.name;
     if (RESERVED.has(name)) throw new PluginLoadError(name, 'this name is reserved by the server');
@@ -63,6 +70,12 @@ export async function loadPlugins(plugins: readonly KoaServerPlugin[], services:
       telemetry: services.telemetry,
     });
     parts.router?.prefix(`/api/${name}`);
+    if (parts.upgrade) {
+      const { path } = parts.upgrade;
+      // Each plugin upgrades only under its own name, as its routes live under /api/<name>.
+      if (path !== `/${name}` && !path.startsWith(`/${name}/`)) throw new PluginLoadError(name, `its upgrade path "${path}" must be /${name} or below it`);
+      upgrades.set(path, parts.upgrade);
+    }
     loaded.push({ name, parts });
   }
 
@@ -72,6 +85,7 @@ export async function loadPlugins(plugins: readonly KoaServerPlugin[], services:
   return {
     middleware: inOrder(middleware),
     routes: inOrder(routes),
+    upgrades,
     async start() {
       for (const plugin of loaded) {
         await plugin.parts.start?.();

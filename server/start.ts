@@ -11,6 +11,7 @@ import { loadPlugins, type KoaServerPlugin, type LoadedPlugins } from './plugin-
 import { serverPlugins } from './plugins';
 import { requestTelemetry } from './request-telemetry';
 import { createTelemetryStore, serverMigrations } from './telemetry-store';
+import { upgradeListener } from './upgrade';
 
 export interface RunningServer {
   url: string;
@@ -50,6 +51,17 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     optimizeDatabase(db);
     optimizer = setInterval(() => optimizeDatabase(db), 3_600_000).unref();
     const server = createServer(app.callback());
+    server.on(
+      'upgrade',
+      upgradeListener({
+        app,
+        upgrades: loaded.upgrades,
+        middleware: (ctx) => tagged(ctx, () => loaded.middleware(ctx, async () => {})) as Promise<unknown>,
+        allowedOrigins: config.allowedOrigins,
+        log,
+        stopping: () => stopping,
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
@@ -61,6 +73,14 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     const close = () =>
       (closing ??= (async () => {
         stopping = true;
+        // Long-lived connections (WebSockets) first: the drain below waits for every connection to end.
+        for (const upgrade of loaded.upgrades.values()) {
+          try {
+            await upgrade.closeAll?.();
+          } catch (error) {
+            log.error('closing upgraded connections failed', { error: (error as Error)?.stack ?? String(error) });
+          }
+        }
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { defineServerPlugin, type ServerPluginHost } from '../../runtime/plugin/server';
+import type { Middleware } from 'koa';
+import { defineServerPlugin, type LibraryItemRef, type RequestState, type ServerPluginHost } from '../../runtime/plugin/server';
 import { library } from './manifest';
 import { libraryMigrations } from './server/migrations';
 import { libraryRoutes } from './server/routes';
@@ -23,7 +24,18 @@ export default defineServerPlugin({
     const store = libraryStore(host.db, { rankWindow: host.env.int('LIBRARY_RANK_WINDOW', 1000, 24, 100_000) });
     const timings = searchTimings(host.db);
     let timer: NodeJS.Timeout | undefined;
+    // Other plugins (sync's queue) look items up through ctx.state, never through these tables.
+    const itemLookup: Middleware<RequestState> = (ctx, next) => {
+      ctx.state.libraryItem = (id: string): LibraryItemRef | null => {
+        const row = store.ownerOf(id);
+        if (!row) return null;
+        if (row.kind === 'preset') return { kind: 'preset', id: row.id, title: row.title };
+        return row.url && row.mime_type ? { kind: 'media', id: row.id, title: row.title, url: row.url, mime: row.mime_type, duration: row.duration } : null;
+      };
+      return next();
+    };
     return {
+      middleware: [itemLookup],
       router: libraryRoutes({ store, timings, importMaxRows }),
       start() {
         const starters = readStarterPresets(presetsDir, host.log);

@@ -9,7 +9,8 @@ import { roomStore } from './server/store';
 
 /**
  * Rooms and roles: `/api/rooms…`. Its middleware gives every later plugin `ctx.state.roomRole(id)`,
- * so a plugin (sync, queue, media) checks a caller's role without knowing these tables.
+ * and `ctx.state.roomMembers(id)`, so a plugin (sync, queue, media) checks a caller's role without
+ * knowing these tables.
  */
 export default defineServerPlugin({
   manifest: rooms,
@@ -27,6 +28,7 @@ export default defineServerPlugin({
         const room = store.room(roomId);
         return room ? accessRole(store, room, ctx.state) : null;
       };
+      ctx.state.roomMembers = (roomId: string) => store.members(roomId).map(({ userId, name, role }) => ({ userId, name, role }));
       return next();
     };
     return { middleware: [roleLookup], router: roomRoutes(store) };

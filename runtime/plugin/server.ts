@@ -20,12 +20,12 @@ import type { PluginManifest } from './types';
  * });
  * ```
  */
-export interface ServerPlugin<Db = unknown, Router = unknown, Middleware = unknown> {
+export interface ServerPlugin<Db = unknown, Router = unknown, Middleware = unknown, Upgrade = unknown> {
   /** Name and requirements; the name is the URL prefix (`/api/<name>`) and the table prefix. */
   manifest: PluginManifest;
   /** Applied once each, in version order, each in a transaction, before `setup`. */
   migrations?: readonly Migration<Db>[];
-  setup(host: ServerPluginHost<Db>): ServerPluginParts<Router, Middleware> | Promise<ServerPluginParts<Router, Middleware>>;
+  setup(host: ServerPluginHost<Db>): ServerPluginParts<Router, Middleware, Upgrade> | Promise<ServerPluginParts<Router, Middleware, Upgrade>>;
 }
 
 /**
@@ -33,7 +33,9 @@ export interface ServerPlugin<Db = unknown, Router = unknown, Middleware = unkno
  * framework types are inferred from `setup`'s annotated host and from what it returns (a plugin
  * without a router or middleware gets `never` there, which fits any host).
  */
-export function defineServerPlugin<Db = unknown, Router = never, Middleware = never>(plugin: ServerPlugin<Db, Router, Middleware>): ServerPlugin<Db, Router, Middleware> {
+export function defineServerPlugin<Db = unknown, Router = never, Middleware = never, Upgrade = never>(
+  plugin: ServerPlugin<Db, Router, Middleware, Upgrade>,
+): ServerPlugin<Db, Router, Middleware, Upgrade> {
   return plugin;
 }
 
@@ -48,7 +50,7 @@ export interface Migration<Db> {
   up: string | ((db: Db) => void);
 }
 
-export interface ServerPluginParts<Router, Middleware> {
+export interface ServerPluginParts<Router, Middleware, Upgrade = never> {
   /** Mounted under `/api/<plugin name>`. */
   router?: Router;
   /**
@@ -56,10 +58,37 @@ export interface ServerPluginParts<Router, Middleware> {
    * and before the body is read: `ctx.state.body` is not set yet.
    */
   middleware?: readonly Middleware[];
+  /**
+   * Takes over connection upgrades (WebSockets) on one path. The host checks the Origin and runs
+   * every plugin's middleware on a context made for the upgrade request first, so the handler gets
+   * the same `RequestState` as a route (`user`, `guest`, `roomRole`…). Filled in by the host as an
+   * `UpgradeHandler` with its own request/socket types.
+   */
+  upgrade?: Upgrade;
   /** After every plugin is set up, before the server accepts requests. */
   start?(): void | Promise<void>;
   /** At shutdown, after the last request finished, in reverse plugin order, before the database closes. */
   stop?(): void | Promise<void>;
+}
+
+/**
+ * An upgrade path a plugin owns (`/<plugin name>` or below it). Unknown paths get a 404 from the
+ * host; an Origin that is neither the server's own nor in `allowedOrigins` gets a 403 before the
+ * handler runs (cookies ride along on cross-site WebSocket handshakes: the Origin check is what
+ * stops cross-site WebSocket hijacking). A request without an Origin header comes from a
+ * non-browser client (browsers always send one on WebSocket handshakes) and is let through to the
+ * handler, which still needs a session.
+ */
+export interface UpgradeHandler<Request, Socket, Head> {
+  /** Exact path, without query. */
+  path: string;
+  /**
+   * Owns `socket` from here on. Throwing an `HttpError` before taking the socket answers the
+   * handshake with that status instead.
+   */
+  handle(state: RequestState, request: Request, socket: Socket, head: Head): void | Promise<void>;
+  /** At shutdown, before the host waits for requests in flight: end every connection taken (e.g. WebSocket close 1001). */
+  closeAll?(): void | Promise<void>;
 }
 
 /** What the server hands a plugin's `setup`. */
@@ -147,13 +176,29 @@ export interface RequestState {
   user?: SignedInUser;
   /** auth: a guest viewer session (never set together with `user`). */
   guest?: GuestVisitor;
+  /** auth: whether the session `user`/`guest` came from is still active (for long-lived connections: sign-out ends them). */
+  sessionActive?: () => boolean;
   /** auth: why a presented access token was not accepted (answer 401 with this code if the route needs a session). */
   authError?: 'token_expired' | 'token_invalid' | 'session_ended';
   /** rooms: the caller's role in a room (null: no access). */
   roomRole?: (roomId: string) => RoomRole | null;
+  /** rooms: a room's members and their roles (empty when the room does not exist). Read live: call it when needed. */
+  roomMembers?: (roomId: string) => RoomMember[];
+  /** library: an item the caller may use (queue a media item, show a preset), or null when there is none by that id. */
+  libraryItem?: (itemId: string) => LibraryItemRef | null;
   /** rooms: the room a `/api/rooms/:id…` route works on, and the caller's role in it. */
   room?: { id: string; role: RoomRole };
 }
+
+export interface RoomMember {
+  userId: string;
+  name: string;
+  role: RoomRole;
+}
+
+export type LibraryItemRef =
+  | { kind: 'media'; id: string; title: string; url: string; mime: string; /** Seconds, when known. */ duration: number | null }
+  | { kind: 'preset'; id: string; title: string };
 
 /**
  * An error a client caused (or may see): the host answers `{ error: { code, message } }` with this

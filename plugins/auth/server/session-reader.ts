@@ -24,11 +24,15 @@ export function sessionReader(keys: KeyRing, sessions: SessionStore): Middleware
         const principal = sessions.active(sid);
         if (!principal || principal.id !== sub || principal.kind !== kind) {
           ctx.state.authError = 'session_ended';
-        } else if (principal.kind === 'user') {
-          ctx.state.user = { id: principal.id, name: principal.name ?? '', sessionId: sid };
-          ctx.state.telemetry.setContext({ user_id: principal.id });
         } else {
-          ctx.state.guest = { id: principal.id, sessionId: sid };
+          // A WebSocket outlives the access token it opened with: it asks again whether the session still stands.
+          ctx.state.sessionActive = () => sessions.active(sid) !== undefined;
+          if (principal.kind === 'user') {
+            ctx.state.user = { id: principal.id, name: principal.name ?? '', sessionId: sid };
+            ctx.state.telemetry.setContext({ user_id: principal.id });
+          } else {
+            ctx.state.guest = { id: principal.id, sessionId: sid };
+          }
         }
       }
     }
