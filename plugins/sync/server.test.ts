@@ -1,0 +1,252 @@
+import { cbor } from '@automerge/automerge-repo';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startTestServer, type TestServer } from '../../server/test-harness';
+import { CLOSE_CODES, COMMANDS_PATH, MAX_MESSAGE_BYTES, peerIdFor, SYNC_PATH, type PatchDoc, type RoomStateDoc } from './protocol';
+import { cookieHeader, createRoom, eventually, invite, roomDocuments, seedMedia, signUp, syncClient, type Person, type SyncClient } from './testing';
+
+let server: TestServer;
+const clients: SyncClient[] = [];
+beforeAll(async () => {
+  server = await startTestServer({ env: { REGISTER_PER_IP_PER_HOUR: '1000' } });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server.destroy();
+});
+
+const client = (who: Person, options?: Parameters<typeof syncClient>[2]) => {
+  const c = syncClient(server.url, who, options);
+  clients.push(c);
+  return c;
+};
+
+async function team() {
+  const owner = await signUp(server.url, 'own');
+  const performer = await signUp(server.url, 'perf');
+  const viewer = await signUp(server.url, 'view');
+  const roomId = await createRoom(owner);
+  await invite(owner, roomId, performer, 'performer');
+  await invite(owner, roomId, viewer, 'viewer');
+  const docs = await roomDocuments(owner, roomId);
+  return { owner, performer, viewer, roomId, docs };
+}
+
+/** A raw WebSocket to /sync, resolving with how it ended. */
+function rawSocket(headers: Record<string, string>, onOpen?: (ws: WebSocket) => void) {
+  const ws = new WebSocket(server.url.replace(/^http/, 'ws') + SYNC_PATH, { headers });
+  const ended = new Promise<{ code?: number; status?: number; reason?: string }>((resolve) => {
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    ws.on('error', () => {});
+  });
+  ws.on('open', () => onOpen?.(ws));
+  return { ws, ended };
+}
+
+const join = (peerId: string) => cbor.encode({ type: 'join', senderId: peerId, peerMetadata: {}, supportedProtocolVersions: ['1'] });
+
+async function serverAlive() {
+  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+}
+
+describe('sync: the handshake', () => {
+  it('closes a socket without a session with 4401, and refuses other origins and unknown paths over HTTP', async () => {
+    const { owner } = await team();
+    expect(await rawSocket({ Origin: server.url }).ended).toMatchObject({ code: CLOSE_CODES.unauthenticated });
+    expect(await rawSocket({ Origin: 'https://evil.example', Cookie: cookieHeader(owner) }).ended).toEqual({ status: 403 });
+    expect(await rawSocket({ Origin: 'null', Cookie: cookieHeader(owner) }).ended).toEqual({ status: 403 });
+    const unknown = new WebSocket(server.url.replace(/^http/, 'ws') + '/elsewhere', { headers: { Cookie: cookieHeader(owner) } });
+    unknown.on('error', () => {});
+    expect(await new Promise((resolve) => unknown.on('unexpected-response', (_q, res) => resolve(res.statusCode)))).toBe(404);
+    expect(server.logs.some((line) => line.includes('upgrade_origin_refused'))).toBe(true);
+    await serverAlive();
+  });
+
+  it('refuses a peer id naming someone else, and a second socket on a connected peer id', async () => {
+    const { owner, performer } = await team();
+    const spoofed = rawSocket({ Cookie: cookieHeader(performer), Origin: server.url }, (ws) => ws.send(join(peerIdFor({ kind: 'user', id: owner.id }, 'abc'))));
+    expect((await spoofed.ended).code).toBe(CLOSE_CODES.peer_taken);
+
+    const mine = peerIdFor({ kind: 'user', id: performer.id }, 'tab1');
+    const first = rawSocket({ Cookie: cookieHeader(performer), Origin: server.url }, (ws) => ws.send(join(mine)));
+    const answered = await new Promise<unknown>((resolve) => first.ws.once('message', (data) => resolve(cbor.decode(data as Buffer))));
+    expect(answered).toMatchObject({ type: 'peer', targetId: mine });
+    const second = rawSocket({ Cookie: cookieHeader(performer), Origin: server.url }, (ws) => ws.send(join(mine)));
+    expect((await second.ended).code).toBe(CLOSE_CODES.peer_taken);
+    expect(first.ws.readyState).toBe(WebSocket.OPEN);
+    first.ws.close();
+  });
+});
+
+describe('sync: documents', () => {
+  it('syncs the patch between performers and refuses a viewer who writes, leaving the document unchanged', async () => {
+    const { owner, performer, viewer, docs } = await team();
+    expect(docs).toMatchObject({ role: 'owner', patchDocId: expect.any(String), stateDocId: expect.any(String) });
+    expect((await roomDocuments(viewer, docs.roomId)).role).toBe('viewer');
+
+    const a = client(owner);
+    const b = client(performer);
+    const ha = await a.find<PatchDoc>(docs.patchDocId);
+    const hb = await b.find<PatchDoc>(docs.patchDocId);
+    ha.change((d) => {
+      d.nodes.n1 = { type: 'hydra-core/osc', params: { frequency: 10 }, x: 0, y: 0 };
+    });
+    hb.change((d) => {
+      d.nodes.n2 = { type: 'hydra-core/noise', params: {}, x: 100, y: 0 };
+    });
+    await eventually(() => expect(Object.keys(ha.doc().nodes).sort()).toEqual(['n1', 'n2']));
+    await eventually(() => expect(Object.keys(hb.doc().nodes).sort()).toEqual(['n1', 'n2']));
+
+    const v = client(viewer, { retryMs: 60_000 });
+    const hv = await v.find<PatchDoc>(docs.patchDocId);
+    await eventually(() => expect(Object.keys(hv.doc().nodes).sort()).toEqual(['n1', 'n2']));
+    const closed = new Promise<number>((resolve) => v.adapter.socket!.addEventListener('close', (e) => resolve(e.code)));
+    hv.change((d) => {
+      d.name = 'hacked';
+    });
+    expect(await closed).toBe(CLOSE_CODES.forbidden);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ha.doc().name).toBeUndefined();
+    expect(server.logs.some((line) => line.includes('"security"') && line.includes('patch document this viewer may only read'))).toBe(true);
+  });
+
+  it('refuses writes to the room-state document from everyone, owner included', async () => {
+    const { owner, docs } = await team();
+    const a = client(owner, { retryMs: 60_000 });
+    const state = await a.find<RoomStateDoc>(docs.stateDocId);
+    expect(state.doc()).toMatchObject({ roomId: docs.roomId, queue: [], seq: 0, members: { [owner.id]: { role: 'owner' } } });
+    const closed = new Promise<number>((resolve) => a.adapter.socket!.addEventListener('close', (e) => resolve(e.code)));
+    state.change((d) => {
+      d.seq = 99;
+    });
+    expect(await closed).toBe(CLOSE_CODES.forbidden);
+    const fresh = client(owner);
+    const again = await fresh.find<RoomStateDoc>(docs.stateDocId);
+    expect(again.doc().seq).toBe(0);
+  });
+
+  it('refuses documents of rooms the user is not in', async () => {
+    const { docs } = await team();
+    const stranger = await signUp(server.url, 'str');
+    expect((await stranger.get(`/api/sync/rooms/${docs.roomId}`)).status).toBe(403);
+    const s = client(stranger, { retryMs: 60_000 });
+    await s.connected;
+    const closed = new Promise<number>((resolve) => s.adapter.socket!.addEventListener('close', (e) => resolve(e.code)));
+    void s.repo.find(docs.patchDocId as never).catch(() => undefined);
+    expect(await closed).toBe(CLOSE_CODES.forbidden);
+  });
+
+  it('stops sharing with a member whose role was removed', async () => {
+    const { owner, performer, docs } = await team();
+    const a = client(owner);
+    const b = client(performer, { retryMs: 60_000 });
+    const ha = await a.find<PatchDoc>(docs.patchDocId);
+    const hb = await b.find<PatchDoc>(docs.patchDocId);
+    await eventually(() => expect(hb.doc()).toBeDefined());
+    const closed = new Promise<number>((resolve) => b.adapter.socket!.addEventListener('close', (e) => resolve(e.code)));
+    expect((await owner.request('DELETE', `/api/rooms/${docs.roomId}/members/${performer.id}`)).status).toBe(204);
+    ha.change((d) => {
+      d.name = 'after removal';
+    });
+    expect(await closed).toBe(CLOSE_CODES.forbidden);
+    expect(hb.doc().name).toBeUndefined();
+  });
+});
+
+describe('sync: whatever a client sends, the server stays up', () => {
+  it('closes on malformed, unknown and oversized messages and on floods', async () => {
+    const { owner } = await team();
+    const headers = { Cookie: cookieHeader(owner), Origin: server.url };
+    const me = (tag: string) => peerIdFor({ kind: 'user', id: owner.id }, tag);
+    const cases: Array<[string, (ws: WebSocket) => void, number]> = [
+      ['not CBOR', (ws) => ws.send(Buffer.from([0xff, 0xfe, 0x00, 0x1c])), CLOSE_CODES.malformed],
+      ['CBOR null', (ws) => ws.send(cbor.encode(null)), CLOSE_CODES.malformed],
+      ['text frame', (ws) => ws.send('hello'), CLOSE_CODES.malformed],
+      ['sync before join', (ws) => ws.send(cbor.encode({ type: 'sync', senderId: me('a'), targetId: 'patchroom-server', documentId: 'x', data: new Uint8Array([1]) })), CLOSE_CODES.malformed],
+      [
+        'bad sync data',
+        (ws) => {
+          ws.send(join(me('b')));
+          ws.once('message', () => ws.send(cbor.encode({ type: 'sync', senderId: me('b'), targetId: 'patchroom-server', documentId: 'nope', data: new Uint8Array([1, 2]) })));
+        },
+        CLOSE_CODES.forbidden,
+      ],
+      ['oversized', (ws) => ws.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1)), CLOSE_CODES.too_large],
+      [
+        'flood',
+        (ws) => {
+          ws.send(join(me('c')));
+          for (let i = 0; i < 3000; i++) ws.send(cbor.encode({ type: 'remote-subscription-change', senderId: me('c'), targetId: 'patchroom-server' }));
+        },
+        CLOSE_CODES.rate_limited,
+      ],
+    ];
+    for (const [name, send, code] of cases) {
+      const { ended } = rawSocket(headers, send);
+      expect({ name, code: (await ended).code }).toEqual({ name, code });
+    }
+    await serverAlive();
+  });
+
+  it('refuses undecodable sync data for a real document without harm to the document', async () => {
+    const { owner, docs } = await team();
+    const a = client(owner);
+    const ha = await a.find<PatchDoc>(docs.patchDocId);
+    const me = peerIdFor({ kind: 'user', id: owner.id }, 'raw');
+    const { ended } = rawSocket({ Cookie: cookieHeader(owner), Origin: server.url }, (ws) => {
+      ws.send(join(me));
+      ws.once('message', () => ws.send(cbor.encode({ type: 'sync', senderId: me, targetId: 'patchroom-server', documentId: docs.patchDocId, data: new Uint8Array([0x42, 1, 2, 3]) })));
+    });
+    expect((await ended).code).toBe(CLOSE_CODES.malformed);
+    ha.change((d) => {
+      d.name = 'still fine';
+    });
+    const b = client(owner);
+    const hb = await b.find<PatchDoc>(docs.patchDocId);
+    await eventually(() => expect(hb.doc().name).toBe('still fine'));
+  });
+});
+
+describe('sync: queue commands', () => {
+  it('applies each command id once, answers a resend with the first answer, and mirrors the queue into the room state', async () => {
+    const { owner, performer, viewer, docs } = await team();
+    const [clip1, clip2] = await seedMedia(owner, 2);
+    const path = COMMANDS_PATH(docs.roomId);
+    const first = await performer.post(path, {
+      commands: [
+        { id: 'c1', type: 'add', itemId: clip1 },
+        { id: 'c2', type: 'add', itemId: clip2 },
+        { id: 'c3', type: 'add', itemId: 'm_missing' },
+      ],
+    });
+    expect(first.body.results).toEqual([
+      { id: 'c1', status: 'ack', seq: 1 },
+      { id: 'c2', status: 'ack', seq: 2 },
+      { id: 'c3', status: 'rejected', code: 'unknown_item', message: expect.any(String) },
+    ]);
+    const again = await performer.post(path, { commands: [{ id: 'c1', type: 'add', itemId: clip1 }] });
+    expect(again.body.results).toEqual([{ id: 'c1', status: 'ack', seq: 1 }]);
+
+    const viewed = await viewer.post(path, { commands: [{ id: 'v1', type: 'clear' }] });
+    expect(viewed.body.results).toEqual([{ id: 'v1', status: 'rejected', code: 'forbidden', message: expect.any(String) }]);
+
+    const v = client(viewer);
+    const state = await v.find<RoomStateDoc>(docs.stateDocId);
+    await eventually(() => expect(state.doc().queue.map((e) => e.itemId)).toEqual([clip1, clip2]));
+    const [e1, e2] = state.doc().queue;
+    const moved = await owner.post(path, {
+      commands: [
+        { id: 'm1', type: 'move', entryId: e1!.entryId, after: e2!.entryId },
+        { id: 'p1', type: 'play_now', entryId: e2!.entryId },
+      ],
+    });
+    expect(moved.body.results.map((r: { status: string }) => r.status)).toEqual(['ack', 'ack']);
+    // Two people skip the same entry at once: it is skipped once.
+    const skips = await Promise.all([owner, performer].map((who, i) => who.post(path, { commands: [{ id: `s${i}`, type: 'skip', entryId: e2!.entryId }] })));
+    expect(skips.map((s) => s.body.results[0].status).sort()).toEqual(['ack', 'rejected']);
+    expect(skips.map((s) => s.body.results[0].code).filter(Boolean)).toEqual(['not_playing']);
+    await eventually(() => expect(state.doc()).toMatchObject({ seq: 5, queue: [], nowPlaying: { entry: { entryId: e1!.entryId } } }));
+    expect((await performer.post(path, { commands: [] })).status).toBe(400);
+  });
+});

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { Repo, type PeerId } from '@automerge/automerge-repo';
+import type { Database } from 'better-sqlite3';
+import { defineServerPlugin, type ServerPluginHost, type UpgradeHandler } from '../../runtime/plugin/server';
+import { sync } from './manifest';
+import { SYNC_PATH } from './protocol';
+import { docJournal } from './server/journal';
+import { syncMigrations } from './server/migrations';
+import { roomDocs } from './server/room-docs';
+import { roomQueue } from './server/room-queue';
+import { syncRoutes } from './server/routes';
+import { readSyncSettings } from './server/settings';
+import { SyncSocketServer } from './server/socket-server';
+import { AtomicFSStorageAdapter } from './server/storage';
+
+const SERVER_PEER_ID = 'patchroom-server';
+
+/**
+ * Rooms synced live (see protocol.ts): an automerge-repo Repo storing documents under
+ * `<DATA_DIR>/sync/automerge`, a WebSocket at /sync whose every message is checked against the
+ * sender's session and room role, and `/api/sync` for room documents and queue commands.
+ */
+export default defineServerPlugin({
+  manifest: sync,
+  migrations: syncMigrations,
+  setup(host: ServerPluginHost<Database>) {
+    const settings = readSyncSettings(host.env);
+    let roomsTouched: ((roomId: string, members: Parameters<typeof queue.refreshMembers>[1]) => void) | undefined;
+    const sockets = new SyncSocketServer({
+      settings,
+      // Called only once sockets exist, after everything below is set up.
+      docOf: (id) => docs.ofDoc(id),
+      log: host.log,
+      telemetry: host.telemetry,
+      serverPeerId: SERVER_PEER_ID,
+      beforeDocument: (id) => journal.track(id),
+      joinedRoom: (roomId, state) => roomsTouched?.(roomId, state.roomMembers?.(roomId) ?? []),
+    });
+    const storage = new AtomicFSStorageAdapter(join(host.ensureDataDir(), 'automerge'));
+    storage.onError = (error) => host.log.error('document storage failed', { error: (error as Error)?.message ?? String(error) });
+    const repo = new Repo({
+      network: [sockets],
+      storage,
+      peerId: SERVER_PEER_ID as PeerId,
+      // The server never offers documents; it answers requests it allows (the socket gate checks first).
+      shareConfig: {
+        announce: async () => false,
+        access: async (peerId, documentId) => documentId !== undefined && docs.ofDoc(documentId) !== undefined && peerId !== SERVER_PEER_ID,
+      },
+    });
+    sockets.attach(repo);
+    const journal = docJournal(host.db, repo, storage, host.log);
+    const docs = roomDocs(host.db, repo, journal);
+    const queue = roomQueue(host.db, repo, docs, journal, host.log);
+    roomsTouched = (roomId, members) => {
+      queue.refreshMembers(roomId, members).catch((error: unknown) => host.log.warn('members not refreshed', { room_id: roomId, error: (error as Error)?.message ?? String(error) }));
+    };
+    let compactTimer: NodeJS.Timeout | undefined;
+    const compact = () =>
+      journal.compact().catch((error: unknown) => host.log.error('journal compaction failed', { error: (error as Error)?.stack ?? String(error) }));
+
+    return {
+      router: syncRoutes({ docs, queue }),
+      upgrade: {
+        path: SYNC_PATH,
+        handle: (state, req, socket, head) => sockets.upgrade(state, req, socket, head),
+        closeAll: () => sockets.closeAll(),
+      } satisfies UpgradeHandler<Parameters<SyncSocketServer['upgrade']>[1], Parameters<SyncSocketServer['upgrade']>[2], Buffer>,
+      async start() {
+        await sockets.listening();
+        const replayed = await journal.replay();
+        // Rooms whose documents missed changes get their queue re-checked against SQLite now.
+        for (const ids of docs.rooms()) if (replayed.includes(ids.stateDocId)) await queue.stateHandle(ids.roomId);
+        compactTimer = setInterval(compact, settings.compactMs).unref();
+      },
+      async stop() {
+        clearInterval(compactTimer);
+        await sockets.closeAll(0);
+        await compact();
+        await repo.shutdown();
+      },
+    };
+  },
+});

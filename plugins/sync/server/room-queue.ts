@@ -1,0 +1,155 @@
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
+import type { Database } from 'better-sqlite3';
+import type { LibraryItemRef, Logger, RoomMember, RoomRole } from '../../../runtime/plugin/server';
+import type { CommandResult, QueueCommandType, RoomStateDoc } from '../protocol';
+import type { DocJournal } from './journal';
+import { mirrorMembers, mirrorState, mirrored } from './mirror';
+import { applyCommand, commandId, newEntryId, readCommand, type QueueState } from './queue';
+import type { RoomDocs } from './room-docs';
+
+interface StateRow {
+  seq: number;
+  queue: string;
+  now_playing: string | null;
+  active_preset: string | null;
+}
+
+export interface CommandCaller {
+  role: RoomRole;
+  userId: string;
+  item(id: string): LibraryItemRef | null;
+  members: RoomMember[];
+}
+
+/** What happened to one command, for telemetry once the transaction committed. */
+export interface CommandEvent {
+  id: string;
+  type: QueueCommandType | 'unknown';
+  result: CommandResult;
+}
+
+export const membersRecord = (members: readonly RoomMember[]): RoomStateDoc['members'] =>
+  Object.fromEntries(members.map((m) => [m.userId, { name: m.name, role: m.role }]));
+
+/**
+ * A room's queue: commands applied exactly once, SQLite first. Each request is one transaction that
+ * checks every command id against the durable record of ids seen (a resent id gets its first
+ * answer), applies the new ones, records them, and writes the result into the room-state document
+ * (whose change the journal stores in that same transaction). Nothing is answered before commit.
+ */
+export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: DocJournal, log: Logger) {
+  const read = db.prepare<[string], StateRow>('SELECT seq, queue, now_playing, active_preset FROM sync_rooms WHERE room_id = ?');
+  const write = db.prepare('UPDATE sync_rooms SET seq = ?, queue = ?, now_playing = ?, active_preset = ? WHERE room_id = ?');
+  const seen = db.prepare<[string, string], { result_json: string }>('SELECT result_json FROM sync_commands WHERE room_id = ? AND command_id = ?');
+  const record = db.prepare('INSERT INTO sync_commands (room_id, command_id, status, result_json, seq, user_id, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const reconciled = new WeakSet<DocHandle<unknown>>();
+
+  const stateOf = (roomId: string): QueueState => {
+    const row = read.get(roomId);
+    if (!row) throw new Error(`no sync_rooms row for ${roomId}`);
+    return { seq: row.seq, queue: JSON.parse(row.queue), nowPlaying: row.now_playing ? JSON.parse(row.now_playing) : null, activePreset: row.active_preset };
+  };
+
+  /** Brings the document in line with SQLite (after a crash between commit and storage, or lost storage). */
+  const reconcile = (roomId: string, handle: DocHandle<RoomStateDoc>, members?: RoomMember[]) => {
+    const state = stateOf(roomId);
+    const doc = handle.doc();
+    if (!mirrored(doc, roomId, state)) log.warn('room state document behind the queue: reconciling', { room_id: roomId, doc_seq: doc.seq, seq: state.seq });
+    handle.change((d) => mirrorState(d, roomId, state, members && membersRecord(members)));
+  };
+
+  const queue = {
+    stateOf,
+
+    /** The room's state document, loaded and (once per load) reconciled with SQLite. */
+    async stateHandle(roomId: string, members?: RoomMember[]): Promise<DocHandle<RoomStateDoc>> {
+      const ids = docs.ofRoom(roomId);
+      if (!ids) throw new Error(`room ${roomId} has no documents`);
+      const handle = journal.track(ids.stateDocId) as DocHandle<RoomStateDoc>;
+      await handle.whenReady();
+      if (!reconciled.has(handle)) {
+        reconciled.add(handle);
+        reconcile(roomId, handle, members);
+      }
+      return handle;
+    },
+
+    /** The members (and roles) the room-state document lists, refreshed from the rooms plugin. */
+    async refreshMembers(roomId: string, members: RoomMember[]) {
+      const handle = await queue.stateHandle(roomId, members);
+      handle.change((doc) => mirrorMembers(doc, membersRecord(members)));
+    },
+
+    /** Applies a request's commands in order; answers one result per command. */
+    async run(roomId: string, commands: readonly unknown[], caller: CommandCaller): Promise<{ results: CommandResult[]; events: CommandEvent[] }> {
+      const handle = await queue.stateHandle(roomId);
+      const results: CommandResult[] = [];
+      const events: CommandEvent[] = [];
+      const mayCommand = caller.role === 'owner' || caller.role === 'performer';
+      const transaction = db.transaction(() => {
+        const state = stateOf(roomId);
+        let changed = false;
+        const now = Date.now();
+        for (const raw of commands) {
+          const id = commandId(raw);
+          const type = (typeof (raw as { type?: unknown })?.type === 'string' ? (raw as { type: string }).type : 'unknown') as CommandEvent['type'];
+          if (id === null) {
+            results.push({ id: '', status: 'rejected', code: 'invalid', message: 'A command needs an id of 1–64 letters, digits or -_.:' });
+            continue;
+          }
+          const first = seen.get(roomId, id);
+          if (first) {
+            results.push(JSON.parse(first.result_json) as CommandResult);
+            continue;
+          }
+          // Refusals that depend only on the caller or the command's shape are not recorded: a
+          // resend is refused the same way, and viewers cannot fill the table.
+          if (!mayCommand) {
+            const result: CommandResult = { id, status: 'rejected', code: 'forbidden', message: 'Only the owner and performers manage the queue.' };
+            results.push(result);
+            events.push({ id, type, result });
+            continue;
+          }
+          const command = readCommand(raw);
+          if (typeof command === 'string') {
+            const result: CommandResult = { id, status: 'rejected', code: 'invalid', message: command };
+            results.push(result);
+            events.push({ id, type, result });
+            continue;
+          }
+          const outcome = applyCommand(state, command, { userId: caller.userId, now, item: caller.item, newEntryId });
+          let result: CommandResult;
+          if (outcome.ok) {
+            state.seq += 1;
+            changed = true;
+            result = { id, status: 'ack', seq: state.seq };
+          } else {
+            result = { id, status: 'rejected', code: outcome.code, message: outcome.message };
+          }
+          record.run(roomId, id, result.status, JSON.stringify(result), outcome.ok ? state.seq : null, caller.userId, now);
+          results.push(result);
+          events.push({ id, type: command.type, result });
+        }
+        if (changed) {
+          write.run(state.seq, JSON.stringify(state.queue), state.nowPlaying && JSON.stringify(state.nowPlaying), state.activePreset, roomId);
+          handle.change((doc) => mirrorState(doc, roomId, state, membersRecord(caller.members)));
+        }
+      });
+      try {
+        transaction();
+      } catch (error) {
+        // The commit failed after the document changed: put the document back to what SQLite holds.
+        try {
+          reconcile(roomId, handle);
+        } catch (again) {
+          log.error('room state document could not be reconciled', { room_id: roomId, error: (again as Error)?.message ?? String(again) });
+        }
+        throw error;
+      }
+      return { results, events };
+    },
+  };
+  return queue;
+}
+
+export type RoomQueue = ReturnType<typeof roomQueue>;

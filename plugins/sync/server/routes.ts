@@ -1,0 +1,56 @@
+import Router from '@koa/router';
+import { readObject } from '../../../runtime/plugin/request-input';
+import { HttpError, requireVisitor, type RequestState, type RoomMember, type RoomRole } from '../../../runtime/plugin/server';
+import { QUEUE_LIMITS, type CommandsResponse, type RoomDocuments } from '../protocol';
+import type { RoomDocs } from './room-docs';
+import { membersRecord, type RoomQueue } from './room-queue';
+
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * /api/sync: where a room's documents are (made on first use), and its queue commands. Access from
+ * the caller's role in the room now (ctx.state.roomRole, from the rooms plugin).
+ */
+export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }): Router<RequestState> {
+  const router = new Router<RequestState>();
+
+  const roomOf = (state: RequestState, roomId: string): { role: RoomRole; members: RoomMember[] } => {
+    requireVisitor(state);
+    const members = ROOM_ID.test(roomId) ? (state.roomMembers?.(roomId) ?? []) : [];
+    const role = ROOM_ID.test(roomId) ? (state.roomRole?.(roomId) ?? null) : null;
+    // Every room has its owner as a member: no members, no room.
+    if (members.length === 0) throw new HttpError(404, 'room_not_found', 'No such room.');
+    if (!role) throw new HttpError(403, 'not_a_member', 'This room is private: join it with an invite link.');
+    return { role, members };
+  };
+
+  router.get('/rooms/:roomId', async (ctx) => {
+    const roomId = ctx.params.roomId!;
+    const { role, members } = roomOf(ctx.state, roomId);
+    const ids = await docs.ensure(roomId, membersRecord(members));
+    await queue.refreshMembers(roomId, members);
+    const body: RoomDocuments = { roomId, patchDocId: ids.patchDocId, stateDocId: ids.stateDocId, role };
+    ctx.body = body;
+  });
+
+  router.post('/rooms/:roomId/commands', async (ctx) => {
+    const roomId = ctx.params.roomId!;
+    const { role, members } = roomOf(ctx.state, roomId);
+    const commands = readObject(ctx.state.body).commands;
+    if (!Array.isArray(commands) || commands.length === 0 || commands.length > QUEUE_LIMITS.commandsPerRequest) {
+      throw new HttpError(400, 'invalid_input', `commands must be a list of 1 to ${QUEUE_LIMITS.commandsPerRequest} commands.`);
+    }
+    await docs.ensure(roomId, membersRecord(members));
+    const userId = ctx.state.user?.id ?? `guest:${ctx.state.guest!.id}`;
+    const { results, events } = await queue.run(roomId, commands, { role, userId, members, item: (id) => ctx.state.libraryItem?.(id) ?? null });
+    ctx.state.telemetry.setContext({ room_id: roomId });
+    for (const { id, type, result } of events) {
+      if (result.status === 'ack') ctx.state.telemetry.emit('queue_cmd_applied', id, { command_type: type, seq: result.seq });
+      else ctx.state.telemetry.emit('queue_cmd_rejected', id, { command_type: type, code: result.code });
+    }
+    const body: CommandsResponse = { results };
+    ctx.body = body;
+  });
+
+  return router;
+}
