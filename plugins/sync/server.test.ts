@@ -154,6 +154,23 @@ describe('sync: documents', () => {
   });
 });
 
+describe('sync: reconnecting', () => {
+  it('gives a client that reconnects with the same peer id what it missed while away', async () => {
+    const { owner, performer, docs } = await team();
+    const [clip] = await seedMedia(owner, 1);
+    const p = client(performer, { retryMs: 100 });
+    const state = await p.find<RoomStateDoc>(docs.stateDocId);
+    for (let i = 0; i < 3; i++) {
+      const socket = p.adapter.socket as unknown as { close(): void; terminate(): void };
+      if (i % 2) socket.terminate();
+      else socket.close();
+      const answer = await owner.post(COMMANDS_PATH(docs.roomId), { commands: [{ id: `r${i}`, type: 'add', itemId: clip }] });
+      await eventually(() => expect(state.doc().seq).toBe(answer.body.results[0].seq), 5000);
+    }
+    expect(state.doc().queue).toHaveLength(3);
+  });
+});
+
 describe('sync: whatever a client sends, the server stays up', () => {
   it('closes on malformed, unknown and oversized messages and on floods', async () => {
     const { owner } = await team();

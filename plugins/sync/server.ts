@@ -42,9 +42,10 @@ export default defineServerPlugin({
       network: [sockets],
       storage,
       peerId: SERVER_PEER_ID as PeerId,
-      // The server never offers documents; it answers requests it allows (the socket gate checks first).
+      // The server offers a document only to a peer resuming it after a reconnect; otherwise it
+      // answers requests it allows (the socket gate checks every message first).
       shareConfig: {
-        announce: async () => false,
+        announce: async (peerId, documentId) => sockets.resumes(peerId, documentId),
         access: async (peerId, documentId) => documentId !== undefined && docs.ofDoc(documentId) !== undefined && peerId !== SERVER_PEER_ID,
       },
     });

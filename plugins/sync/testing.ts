@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { TestClient } from '../../server/test-harness';
-import { peerIdFor, ROOM_DOCUMENTS_PATH, SYNC_PATH, type RoomDocuments } from './protocol';
+import { COMMANDS_PATH, peerIdFor, ROOM_DOCUMENTS_PATH, SYNC_PATH, type CommandResult, type CommandsResponse, type QueueCommand, type RoomDocuments, type RoomStateDoc } from './protocol';
 
 /**
  * For the sync tests, the chaos test and bench:sync: signed-in people, a room with a team, and
@@ -104,6 +104,26 @@ export function syncClient(base: string, who: Person | TestClient, options: { pe
   const headers: Record<string, string> = { Cookie: cookieHeader(who) };
   if (options.origin !== null) headers.Origin = options.origin ?? base;
   const adapter = new BrowserWebSocketClientAdapter(syncUrl(base, headers), options.retryMs ?? 5000);
+  // Two automerge-repo 2.5.6 client bugs a browser client must guard against too: in Node the
+  // adapter rethrows socket errors other than ECONNREFUSED (an uncaught exception on ECONNRESET
+  // when the server dies), and it throws when sending on a socket that is not open (#297/#627).
+  // The socket's close event follows either way, and the reconnect resyncs.
+  adapter.onError = () => {};
+  // On reconnect it also takes its error listener off the previous socket, which may still be
+  // connecting: give every socket it makes a listener of its own.
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = (...args: Parameters<typeof connect>) => {
+    connect(...args);
+    (adapter.socket as unknown as { on?(event: string, listener: () => void): void } | undefined)?.on?.('error', () => {});
+  };
+  const send = adapter.send.bind(adapter);
+  adapter.send = (message) => {
+    try {
+      send(message);
+    } catch {
+      // not open: dropped, the reconnect's sync covers it
+    }
+  };
   const repo = new Repo({ network: [adapter], peerId: peerId as PeerId });
   const connected = new Promise<void>((resolve) => repo.networkSubsystem.once('peer', () => resolve()));
   return {
@@ -132,4 +152,102 @@ export async function eventually<T>(test: () => T | Promise<T>, ms = 5000, every
       await new Promise((resolve) => setTimeout(resolve, every));
     }
   }
+}
+
+/**
+ * Queue commands the way a client must send them: kept in an outbox until the server answered,
+ * resent with the same ids after any failure (aborted request, dead server). Records the first
+ * answer per id and counts any later answer that differs.
+ */
+export class CommandOutbox {
+  readonly pending = new Map<string, QueueCommand>();
+  readonly answers = new Map<string, CommandResult>();
+  conflicts = 0;
+  requests = 0;
+  aborted = 0;
+  failed = 0;
+  #flushing: Promise<void> | null = null;
+
+  constructor(
+    readonly base: string,
+    readonly who: TestClient,
+    readonly roomId: string,
+    /** Chance (0–1) that a request is aborted mid-flight, and the most it waits before aborting. */
+    readonly chaos: { abortChance: number; abortWithinMs: number; random: () => number } = { abortChance: 0, abortWithinMs: 0, random: Math.random },
+  ) {}
+
+  add(command: QueueCommand) {
+    this.pending.set(command.id, command);
+  }
+
+  /** Sends until the outbox is empty (or `until` passes). */
+  flush(until = Date.now() + 60_000): Promise<void> {
+    this.#flushing ??= this.#drain(until).finally(() => (this.#flushing = null));
+    return this.#flushing;
+  }
+
+  async #drain(until: number) {
+    let backoff = 20;
+    while (this.pending.size > 0 && Date.now() < until) {
+      const batch = [...this.pending.values()].slice(0, 10);
+      const controller = new AbortController();
+      const { abortChance, abortWithinMs, random } = this.chaos;
+      const timer = random() < abortChance ? setTimeout(() => controller.abort(), random() * abortWithinMs) : undefined;
+      this.requests += 1;
+      try {
+        const res = await fetch(this.base + COMMANDS_PATH(this.roomId), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Patchroom-CSRF': '1', Cookie: cookieHeader(this.who) },
+          body: JSON.stringify({ commands: batch }),
+          signal: controller.signal,
+        });
+        const body = (await res.json()) as CommandsResponse;
+        if (res.status !== 200) throw new Error(`status ${res.status}: ${JSON.stringify(body)}`);
+        for (const result of body.results) {
+          const first = this.answers.get(result.id);
+          if (first && JSON.stringify(first) !== JSON.stringify(result)) this.conflicts += 1;
+          if (!first) this.answers.set(result.id, result);
+          this.pending.delete(result.id);
+        }
+        backoff = 20;
+      } catch (error) {
+        if (controller.signal.aborted) this.aborted += 1;
+        else this.failed += 1;
+        await new Promise((resolve) => setTimeout(resolve, backoff * (0.5 + random())));
+        backoff = Math.min(backoff * 2, 500);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+}
+
+/** A seeded pseudo-random generator (mulberry32): the same seed makes the same commands. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random queue command that makes sense against the queue as this client last saw it (it may be stale). */
+export function randomCommand(random: () => number, id: string, state: RoomStateDoc | undefined, itemIds: readonly string[]): QueueCommand {
+  const queue = state?.queue ?? [];
+  const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(random() * list.length)];
+  const entry = pick(queue)?.entryId;
+  const roll = random();
+  if (roll < 0.4 || !entry) {
+    const after = random() < 0.7 ? undefined : random() < 0.5 ? null : (pick(queue)?.entryId ?? null);
+    return after === undefined ? { id, type: 'add', itemId: pick(itemIds)! } : { id, type: 'add', itemId: pick(itemIds)!, after };
+  }
+  if (roll < 0.52) return { id, type: 'remove', entryId: entry };
+  if (roll < 0.7) return { id, type: 'move', entryId: entry, after: random() < 0.3 ? null : (pick(queue)?.entryId ?? null) };
+  if (roll < 0.78) return { id, type: 'play_next', entryId: entry };
+  if (roll < 0.86) return { id, type: 'play_now', entryId: entry };
+  if (roll < 0.98) return { id, type: 'skip', entryId: state?.nowPlaying?.entry.entryId ?? entry };
+  return { id, type: 'clear' };
 }

@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { LibraryItemRef, Logger, RoomMember, RoomRole } from '../../../runtime/plugin/server';
 import type { CommandResult, QueueCommandType, RoomStateDoc } from '../protocol';
 import type { DocJournal } from './journal';
-import { mirrorMembers, mirrorState, mirrored } from './mirror';
+import { mirrorEdits } from './mirror';
 import { applyCommand, commandId, newEntryId, readCommand, type QueueState } from './queue';
 import type { RoomDocs } from './room-docs';
 
@@ -39,7 +39,7 @@ export const membersRecord = (members: readonly RoomMember[]): RoomStateDoc['mem
  */
 export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: DocJournal, log: Logger) {
   const read = db.prepare<[string], StateRow>('SELECT seq, queue, now_playing, active_preset FROM sync_rooms WHERE room_id = ?');
-  const write = db.prepare('UPDATE sync_rooms SET seq = ?, queue = ?, now_playing = ?, active_preset = ? WHERE room_id = ?');
+  const update = db.prepare('UPDATE sync_rooms SET seq = ?, queue = ?, now_playing = ?, active_preset = ? WHERE room_id = ?');
   const seen = db.prepare<[string, string], { result_json: string }>('SELECT result_json FROM sync_commands WHERE room_id = ? AND command_id = ?');
   const record = db.prepare('INSERT INTO sync_commands (room_id, command_id, status, result_json, seq, user_id, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const reconciled = new WeakSet<DocHandle<unknown>>();
@@ -50,12 +50,18 @@ export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: Doc
     return { seq: row.seq, queue: JSON.parse(row.queue), nowPlaying: row.now_playing ? JSON.parse(row.now_playing) : null, activePreset: row.active_preset };
   };
 
+  /** Writes what the document lacks, if anything. */
+  const write = (handle: DocHandle<RoomStateDoc>, roomId: string, state: QueueState | null, members?: RoomMember[]): boolean => {
+    const edit = mirrorEdits(handle.doc(), roomId, state, members && membersRecord(members));
+    if (edit) handle.change(edit);
+    return edit !== null;
+  };
+
   /** Brings the document in line with SQLite (after a crash between commit and storage, or lost storage). */
   const reconcile = (roomId: string, handle: DocHandle<RoomStateDoc>, members?: RoomMember[]) => {
     const state = stateOf(roomId);
-    const doc = handle.doc();
-    if (!mirrored(doc, roomId, state)) log.warn('room state document behind the queue: reconciling', { room_id: roomId, doc_seq: doc.seq, seq: state.seq });
-    handle.change((d) => mirrorState(d, roomId, state, members && membersRecord(members)));
+    const seq = handle.doc().seq;
+    if (write(handle, roomId, state, members) && seq !== state.seq) log.warn('room state document was behind the queue: reconciled', { room_id: roomId, doc_seq: seq, seq: state.seq });
   };
 
   const queue = {
@@ -77,7 +83,7 @@ export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: Doc
     /** The members (and roles) the room-state document lists, refreshed from the rooms plugin. */
     async refreshMembers(roomId: string, members: RoomMember[]) {
       const handle = await queue.stateHandle(roomId, members);
-      handle.change((doc) => mirrorMembers(doc, membersRecord(members)));
+      write(handle, roomId, null, members);
     },
 
     /** Applies a request's commands in order; answers one result per command. */
@@ -131,8 +137,8 @@ export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: Doc
           events.push({ id, type: command.type, result });
         }
         if (changed) {
-          write.run(state.seq, JSON.stringify(state.queue), state.nowPlaying && JSON.stringify(state.nowPlaying), state.activePreset, roomId);
-          handle.change((doc) => mirrorState(doc, roomId, state, membersRecord(caller.members)));
+          update.run(state.seq, JSON.stringify(state.queue), state.nowPlaying && JSON.stringify(state.nowPlaying), state.activePreset, roomId);
+          write(handle, roomId, state, caller.members);
         }
       });
       try {

@@ -42,6 +42,10 @@ export interface SocketServerOptions {
 /** How long the holder of a peer id has to answer a ping before a new socket may take the id over. */
 const HOLDER_PROBE_MS = 1000;
 const SESSION_SWEEP_MS = 15_000;
+/** A socket must join this soon (automerge-repo 2.5.6 clients leave sockets open that never join). */
+const JOIN_WITHIN_MS = 5_000;
+/** How long the documents a peer had open are remembered after it left, for a reconnect to resume them. */
+const OPENED_KEPT_MS = 10 * 60_000;
 
 /**
  * automerge-repo's WebSocket server adapter with a gate in front of it. Every message from a client
@@ -56,6 +60,8 @@ export class SyncSocketServer extends NodeWSServerAdapter {
   readonly #conns = new Map<WebSocket, Connection>();
   readonly #byPeer = new Map<string, Connection>();
   readonly #byPrincipal = new Map<string, number>();
+  /** Documents each peer id synced, kept a while after it left (see `resumes`). */
+  readonly #opened = new Map<string, { docs: Set<string>; leftAt: number | null }>();
   readonly #options: SocketServerOptions;
   #repo: Repo | undefined;
   #sweep: NodeJS.Timeout | undefined;
@@ -80,6 +86,20 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       if (Date.now() > until) throw new Error('the sync repo did not start listening');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+  }
+
+  /**
+   * The repo's `announce` policy: whether the server starts syncing a document with a peer that
+   * just joined. True for the documents the same peer id had open before (a reconnect) and may still
+   * read. That restarts the server's side of the sync from a fresh state: automerge-repo 2.5.6 keeps
+   * a departed peer's sync state, and a client resuming with the same peer id then loops in sync
+   * messages without receiving what it missed.
+   */
+  resumes(peerId: string, documentId: string | undefined): boolean {
+    if (documentId === undefined || !this.#opened.get(peerId)?.docs.has(documentId)) return false;
+    const conn = this.#byPeer.get(peerId);
+    const doc = this.#options.docOf(documentId);
+    return conn !== undefined && doc !== undefined && this.#roleIn(conn, doc.roomId) !== null;
   }
 
   get connectionCount() {
@@ -116,7 +136,13 @@ export class SyncSocketServer extends NodeWSServerAdapter {
         telemetry: createTelemetry(this.#options.telemetry, { ...clientInfo(req.headers['user-agent'] ?? 'unknown'), ...(state.user ? { user_id: state.user.id } : {}) }),
       };
       this.#conns.set(ws, conn);
-      ws.on('close', (code) => this.#forget(conn, code, key));
+      const joinTimer = setTimeout(() => {
+        if (conn.peerId === null && !conn.held) this.#close(conn, 'malformed', 'no join');
+      }, JOIN_WITHIN_MS).unref();
+      ws.on('close', (code) => {
+        clearTimeout(joinTimer);
+        this.#forget(conn, code, key);
+      });
       this.wss.emit('connection', ws, req);
     });
   }
@@ -217,6 +243,7 @@ export class SyncSocketServer extends NodeWSServerAdapter {
     }
     if (verdict.documentId && verdict.roomId) {
       this.#options.beforeDocument(verdict.documentId);
+      this.#opened.get(conn.peerId!)?.docs.add(verdict.documentId);
       if (!conn.rooms.has(verdict.roomId)) {
         conn.rooms.add(verdict.roomId);
         this.#options.joinedRoom(verdict.roomId, conn.state);
@@ -234,6 +261,9 @@ export class SyncSocketServer extends NodeWSServerAdapter {
     const accept = () => {
       conn.peerId = peerId;
       this.#byPeer.set(peerId, conn);
+      const opened = this.#opened.get(peerId);
+      if (opened) opened.leftAt = null;
+      else this.#opened.set(peerId, { docs: new Set(), leftAt: null });
       conn.telemetry.emit('socket_connect', peerId, { peer_id: peerId });
       super.receiveMessage(bytes, conn.ws);
     };
@@ -303,11 +333,15 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       this.#byPeer.delete(conn.peerId);
       // automerge-repo keeps every peer's metadata for ever otherwise.
       if (this.#repo) delete this.#repo.peerMetadataByPeerId[conn.peerId as never];
+      const opened = this.#opened.get(conn.peerId);
+      if (opened) opened.leftAt = Date.now();
       conn.telemetry.emit('socket_disconnect', conn.peerId, { peer_id: conn.peerId, code });
     }
   }
 
   #sweepSessions() {
+    const forgetBefore = Date.now() - OPENED_KEPT_MS;
+    for (const [peerId, opened] of this.#opened) if (opened.leftAt !== null && opened.leftAt < forgetBefore) this.#opened.delete(peerId);
     for (const conn of this.#conns.values()) {
       if (conn.state.sessionActive && !conn.state.sessionActive()) this.#close(conn, 'unauthenticated', 'the session ended');
     }
