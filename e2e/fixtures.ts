@@ -21,6 +21,8 @@ declare global {
     patchroomPlayer: {
       state(): string;
       frames(): number;
+      /** From the renderer's last heartbeat: no GPU read-back. */
+      resources(): { textures: number; held: number; videoFrames: number; videos?: number } | null;
       events(): PlayerEvent[];
       probe(): Promise<ProbeStats | null>;
       presets(): Array<{ id: string; name: string; kind: string }>;

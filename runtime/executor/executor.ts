@@ -1,7 +1,8 @@
 import { nodeAtLine, type Program, type ProgramError } from '../compiler/program';
 import { instrument } from '../sandbox/instrument';
-import { LOOP_GUARD, type FrameStats, type FromSandbox } from '../sandbox/protocol';
+import { LOOP_GUARD, type FrameStats, type FromSandbox, type Resources } from '../sandbox/protocol';
 import type { Telemetry } from '../telemetry/events';
+import { readVideoNotice, type VideoStatus } from './video-notice';
 import { createSandboxFrame } from './sandbox-frame';
 import { createWatchdog } from './watchdog';
 
@@ -21,6 +22,8 @@ export type ExecutorEvent =
   | { type: 'error'; error: ProgramError; program: Program; phase: 'apply' | 'render' | 'hang' }
   | { type: 'applied'; program: Program }
   | { type: 'first-frame'; program: Program; at: number }
+  /** A video source changed state (for views that show it: the video input node). */
+  | { type: 'video'; video: VideoStatus }
   | { type: 'fatal'; message: string };
 
 export interface ExecutorOptions {
@@ -78,6 +81,7 @@ export class Executor {
   private runningId: number | undefined;
   private state_: PlayerState = 'loading';
   private frames_ = 0;
+  private resources_: Resources | undefined;
   private frameBase = 0;
   private beatGeneration = 0;
   private probeId = 0;
@@ -119,6 +123,11 @@ export class Executor {
     this.options.telemetry.emit('hydra_preset_eval_start', correlation, this.programFields(program));
     const mode = options.mode ?? 'replace';
     return this.enqueue(program, mode, options.clear ?? mode === 'replace', correlation, false);
+  }
+
+  /** What the renderer held at its last heartbeat (textures, program resources, videos). */
+  get resources(): Resources | undefined {
+    return this.resources_;
   }
 
   /** Pixel statistics of the next frame, read inside the renderer right after it is drawn. */
@@ -199,6 +208,7 @@ export class Executor {
           this.frameBase = this.frames_;
         }
         this.frames_ = this.frameBase + message.frames;
+        if (message.resources) this.resources_ = message.resources;
         break;
       case 'applied':
         if (this.current?.id === message.id) this.finish(this.current, message.ok ? undefined : message.error);
@@ -238,6 +248,16 @@ export class Executor {
       case 'frame-ready':
         this.pump();
         break;
+      case 'video': {
+        const notice = readVideoNotice(message);
+        if (!notice) break;
+        const program = this.programs.get(notice.status.program);
+        if (notice.telemetry) {
+          this.options.telemetry.emit(notice.telemetry, notice.status.cid, { ...(program ? this.programFields(program) : { preset_id: 'unknown' }), ...notice.fields });
+        }
+        this.emitEvent({ type: 'video', video: notice.status });
+        break;
+      }
     }
   }
 

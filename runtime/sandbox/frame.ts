@@ -3,7 +3,8 @@
  * It owns the visible canvas and the renderer worker, relays messages both ways, and restarts the
  * worker when the host asks (after a hang). It runs no user code itself.
  */
-import type { FromSandbox, InitRenderer, ToSandbox } from './protocol';
+import { createFrameVideos } from './frame-video';
+import type { FromSandbox, InitRenderer, ToSandbox, VideoRequest } from './protocol';
 
 // This script is inlined into frame.html (one request fewer on the way to the first frame).
 const rendererUrl = new URL('renderer.js', location.href).href;
@@ -18,6 +19,14 @@ let retiring: HTMLCanvasElement | undefined;
 let ready: FromSandbox | undefined;
 
 const toHost = (message: FromSandbox) => parent.postMessage(message, '*');
+
+// Video sources of the renderer's programs (the worker has no DOM): see frame-video.ts.
+const videos = createFrameVideos({
+  toWorker: (message, transfer = []) => worker?.postMessage(message, transfer),
+  toHost,
+  pageUrl: location.href,
+  parent: document.body,
+});
 
 // The renderer's code downloads while its worker thread boots (it is posted in, not imported).
 const rendererSource = fetch(rendererUrl, { credentials: 'omit' }).then((response) => {
@@ -68,6 +77,7 @@ function startWorker(): void {
   generation++;
   ready = undefined;
   worker?.terminate();
+  videos.closeAll();
   // The old canvas keeps showing the last picture until the new renderer draws its first frame.
   if (canvas) {
     retiring?.remove();
@@ -89,9 +99,15 @@ function startWorker(): void {
   const source = URL.createObjectURL(new Blob([bootstrapSource], { type: 'text/javascript' }));
   const current = new Worker(source);
   worker = current;
-  current.onmessage = (event: MessageEvent<FromSandbox>) => {
+  current.onmessage = (event: MessageEvent<FromSandbox | VideoRequest>) => {
     if (current !== worker) return; // a message from a worker already replaced
     const message = event.data;
+    if (message.t === 'video-open' || message.t === 'video-close' || message.t === 'video-ack') {
+      videos.handle(message);
+      return;
+    }
+    if (message.t === 'probe' && message.stats) message.stats.videos = videos.count();
+    if (message.t === 'beat' && message.resources) message.resources.videos = videos.count();
     if (message.t === 'renderer-ready') {
       URL.revokeObjectURL(source);
       ready = message;

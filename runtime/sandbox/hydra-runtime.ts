@@ -3,6 +3,7 @@ import { checkArgs, type HydraInput } from './arg-guards';
 import { describe } from './error-location';
 import type { ProgramScope } from './program-scope';
 import { installScopedSources, type HydraSourceLike } from './scoped-sources';
+import type { VideoBindings } from './scoped-video';
 import { createShaderCheck } from './shader-check';
 import { createSilentAudio } from './silent-audio';
 
@@ -44,6 +45,8 @@ export function createHydraRuntime(options: {
   height: number;
   scope: () => ProgramScope | undefined;
   notice: (message: string) => void;
+  /** Where `s0.initVideo()` gets its frames (the iframe); without it initVideo says it is unavailable. */
+  videos?: VideoBindings;
 }) {
   const g = globalThis as any;
   if (options.gl) {
@@ -161,7 +164,7 @@ export function createHydraRuntime(options: {
   g.innerWidth = options.width;
   g.innerHeight = options.height;
 
-  const sources = installScopedSources(hydra.s as HydraSourceLike[], options.scope, options.notice);
+  const sources = installScopedSources(hydra.s as HydraSourceLike[], options.scope, options.notice, options.videos);
 
   /** Empties every output's buffers: a preset's first frame must not show (or feed back) the last one's. */
   function clearOutputs() {

@@ -22,6 +22,22 @@ export interface FrameStats {
   held?: number;
   /** Which renderer drew it: 1 for the first, +1 for each restart after a hang. */
   generation?: number;
+  /** Video frames the renderer has put on textures since it started. */
+  videoFrames?: number;
+  /** Live `<video>` elements in the iframe (added by the iframe as it relays the answer). */
+  videos?: number;
+}
+
+/**
+ * What the renderer holds, carried on every heartbeat: leak checks that need no GPU read-back
+ * (in Firefox a frame probe can stall the page for seconds; counting costs nothing).
+ */
+export interface Resources {
+  textures: number;
+  held: number;
+  videoFrames: number;
+  /** Added by the iframe as it relays the beat. */
+  videos?: number;
 }
 
 export type ToSandbox =
@@ -59,7 +75,7 @@ export type FromSandbox =
   /** worker: the first frame of program `id` was drawn, at `at` (ms since the epoch). */
   | { t: 'first-frame'; id: number; at: number }
   /** worker, every 100 ms while its thread is free: the watchdog's heartbeat. */
-  | { t: 'beat'; frames: number; program: number; generation: number }
+  | { t: 'beat'; frames: number; program: number; generation: number; resources?: Resources }
   /** worker: the running program failed after it was applied (a value function threw…), reported once. */
   | { t: 'runtime-error'; id: number; error: ProgramError }
   | { t: 'probe'; id: number; stats: FrameStats | null }
@@ -71,7 +87,39 @@ export type FromSandbox =
   /** worker: the GPU dropped the WebGL context; the host starts a new renderer. */
   | { t: 'context-lost' }
   /** worker or iframe: the renderer cannot run at all (no WebGL…). */
-  | { t: 'fatal'; message: string };
+  | { t: 'fatal'; message: string }
+  /** iframe: what happened to a video source (telemetry and the node views); see video-events.ts. */
+  | VideoNotice;
+
+/** The video lifecycle as the iframe reports it; `video_closed` is for views only, not telemetry. */
+export type VideoEventName = 'video_init_start' | 'video_init_bound' | 'video_init_frame_ready' | 'video_init_error' | 'video_stall' | 'video_closed';
+
+export interface VideoNotice {
+  t: 'video';
+  name: VideoEventName;
+  /** The correlation id the proxy also got (`&cid=`): ties the proxy's record to this video. */
+  cid: string;
+  /** The program whose code called initVideo. */
+  program: number;
+  /** s0–s3 */
+  source: string;
+  /** As the program gave it (for the node views; telemetry carries only its hash). */
+  url: string;
+  fields: Record<string, string | number | boolean>;
+}
+
+/** worker → iframe: video sources live in the iframe (workers have no `<video>`), frames come back as bitmaps. */
+export type VideoRequest =
+  | { t: 'video-open'; vid: number; url: string; loop: boolean; source: string; program: number }
+  | { t: 'video-close'; vid: number }
+  /** The worker used the last frame of `vid`: the iframe may send the next (one in flight at most). */
+  | { t: 'video-ack'; vid: number };
+
+/** iframe → worker */
+export type VideoReply =
+  | { t: 'video-frame'; vid: number; bitmap: ImageBitmap }
+  /** Given up on `vid` (after any retries): `message` is for the performer. */
+  | { t: 'video-failed'; vid: number; message: string };
 
 export const HEARTBEAT_MS = 100;
 

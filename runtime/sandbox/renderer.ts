@@ -8,10 +8,11 @@ import './worker-shim';
 import { frameStats } from './frame-stats';
 import { createHydraRuntime, type HydraRuntime } from './hydra-runtime';
 import { createProgramRunner } from './program-runner';
-import { GPU_GRACE_MS, HEARTBEAT_MS, type FromSandbox, type InitRenderer, type ToSandbox } from './protocol';
+import { GPU_GRACE_MS, HEARTBEAT_MS, type FromSandbox, type InitRenderer, type ToSandbox, type VideoReply, type VideoRequest } from './protocol';
 import { installScopedTimers } from './scoped-timers';
+import { createVideoBindings } from './scoped-video';
 
-const post = (globalThis.postMessage as (message: FromSandbox) => void).bind(globalThis);
+const post = (globalThis.postMessage as (message: FromSandbox | VideoRequest) => void).bind(globalThis);
 const listen = globalThis.addEventListener.bind(globalThis);
 // User code shares this global scope: take postMessage away from it (here and on the prototype
 // chain), so it cannot forge heartbeats, results or "busy" notices to the host.
@@ -24,16 +25,18 @@ const early = (globalThis as { __patchroomEarly?: Array<InitRenderer | ToSandbox
 delete (globalThis as { __patchroomEarly?: unknown }).__patchroomEarly;
 let handle: ((message: ToSandbox) => void) | undefined;
 const held: ToSandbox[] = [];
+const videos = createVideoBindings(post);
 
-const receive = (message: InitRenderer | ToSandbox | undefined) => {
+const receive = (message: InitRenderer | ToSandbox | VideoReply | undefined) => {
   if (!message || typeof message.t !== 'string') return;
-  if (message.t === 'init') {
+  if (message.t === 'video-frame' || message.t === 'video-failed') videos.receive(message);
+  else if (message.t === 'init') {
     if (!handle) start(message);
   } else if (handle) handle(message);
   else held.push(message);
 };
 for (const message of early) receive(message);
-listen('message', (event: MessageEvent<InitRenderer | ToSandbox>) => {
+listen('message', (event: MessageEvent<InitRenderer | ToSandbox | VideoReply>) => {
   // User code can dispatch synthetic message events on this scope; only the browser's count.
   if (event.isTrusted) receive(event.data);
 });
@@ -48,6 +51,7 @@ function start(init: InitRenderer): void {
       width: init.width,
       height: init.height,
       scope: () => runner?.scope(),
+      videos,
       notice: (message) => {
         const id = runner?.scope()?.id ?? runner?.runningId();
         if (id !== undefined) post({ t: 'runtime-error', id, error: { kind: 'invalid', message } });
@@ -86,6 +90,7 @@ function start(init: InitRenderer): void {
       run.scope()?.fail(error);
     }
     frames++;
+    videos.flushAcks();
     if (probes.length) {
       const ids = probes.splice(0);
       const stats = readFrame();
@@ -101,7 +106,7 @@ function start(init: InitRenderer): void {
       const height = gl.drawingBufferHeight;
       const pixels = new Uint8Array(width * height * 4);
       gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-      return { ...frameStats(pixels, width, height), textures: runtime.hydra.regl.stats.textureCount as number, held: run.held(), generation: init.generation };
+      return { ...frameStats(pixels, width, height), textures: runtime.hydra.regl.stats.textureCount as number, held: run.held(), generation: init.generation, videoFrames: videos.uploaded() };
     } catch {
       return null;
     }
@@ -133,7 +138,10 @@ function start(init: InitRenderer): void {
     }
   };
 
-  timers.setInterval(() => post({ t: 'beat', frames, program: run.runningId() ?? 0, generation: init.generation }), HEARTBEAT_MS);
+  timers.setInterval(() => {
+    const resources = { textures: runtime.hydra.regl.stats.textureCount as number, held: run.held(), videoFrames: videos.uploaded() };
+    post({ t: 'beat', frames, program: run.runningId() ?? 0, generation: init.generation, resources });
+  }, HEARTBEAT_MS);
   timers.requestAnimationFrame(frame);
   post({ t: 'renderer-ready', generation: init.generation });
   for (const message of held.splice(0)) handle(message);

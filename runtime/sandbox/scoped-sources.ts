@@ -1,4 +1,5 @@
 import type { ProgramScope } from './program-scope';
+import { splitVideoParams, type VideoBindings, type VideoTexture } from './scoped-video';
 
 /** The parts of a hydra source (s0–s3) this module touches. */
 export interface HydraSourceLike {
@@ -28,16 +29,23 @@ export function installScopedSources(
   sources: HydraSourceLike[],
   scope: () => ProgramScope | undefined,
   notice: (message: string) => void,
+  videos?: VideoBindings,
 ) {
   const blank = sources[0]!.regl.texture({ shape: [1, 1] });
 
   const setTexture = (s: HydraSourceLike, src: unknown, params: Record<string, unknown> | undefined, dynamic: boolean, owner = scope()) => {
     const tex = s.regl.texture({ data: src, ...(params ?? {}) });
     owner?.own(tex);
-    if (owner?.owns(s.tex)) owner.release(s.tex);
+    releaseCurrent(s, owner);
     s.src = src;
     s.tex = tex;
     s.dynamic = dynamic;
+  };
+
+  /** What the source showed until now, if the same program made it (a program's older things go with it). */
+  const releaseCurrent = (s: HydraSourceLike, owner: ProgramScope | undefined) => {
+    if (owner?.owns(s.tex)) owner.release(s.tex);
+    if (s.src && owner?.owns(s.src)) owner.release(s.src as never);
   };
 
   for (const s of sources) {
@@ -91,14 +99,29 @@ export function installScopedSources(
     const unsupported = (what: string) => () => {
       notice(`${s.label}.${what}() is not available in the sandboxed renderer yet; ${s.label} stays blank. Use a video input node instead.`);
     };
-    s.initVideo = unsupported('initVideo');
+    s.initVideo = (url: unknown = '', params?: unknown) => {
+      if (!videos) return unsupported('initVideo')();
+      if (typeof url !== 'string' || url.trim() === '') throw new TypeError(`${s.label}.initVideo(url) needs the video's URL as a string; got ${JSON.stringify(url)?.slice(0, 80) ?? String(url)}.`);
+      if (!/^(https?:\/\/|\/)/i.test(url.trim())) throw new TypeError(`${s.label}.initVideo() needs an http(s) URL; got ${JSON.stringify(url.slice(0, 80))}.`);
+      const { loop, texture } = splitVideoParams(params);
+      const owner = scope();
+      const site = new Error();
+      const tex = owner ? owner.own(s.regl.texture({ shape: [1, 1] }) as unknown as VideoTexture) : (s.regl.texture({ shape: [1, 1] }) as unknown as VideoTexture);
+      const binding = videos.open({ label: s.label, url: url.trim(), loop, params: texture, tex, owner, site, shown: () => s.src === binding });
+      owner?.own(binding);
+      releaseCurrent(s, owner);
+      // The texture stays black until the first frame; the source is not "dynamic" for hydra,
+      // whose tick would re-upload src every frame: frames are uploaded as they arrive.
+      s.src = binding;
+      s.tex = tex;
+      s.dynamic = false;
+    };
     s.initCam = unsupported('initCam');
     s.initScreen = unsupported('initScreen');
     s.initStream = unsupported('initStream');
 
     s.clear = () => {
-      const owner = scope();
-      if (owner?.owns(s.tex)) owner.release(s.tex);
+      releaseCurrent(s, scope());
       s.src = null;
       s.tex = blank;
       s.dynamic = false;

@@ -8,6 +8,8 @@ export type TelemetryName =
   | 'video_init_bound'
   | 'video_init_frame_ready'
   | 'video_init_error'
+  /** A playing video presented no new frame for over 3 s (`phase: start`), and when it resumed (`phase: end`). */
+  | 'video_stall'
   | 'video_proxy_response'
   | 'queue_cmd_sent'
   | 'queue_cmd_ack'

@@ -38,6 +38,7 @@ Object.assign(window, {
   patchroomPlayer: {
     state: () => executor.state,
     frames: () => executor.frames,
+    resources: () => executor.resources ?? null,
     events: () => memory.events(),
     firstFrames: () => firstFrames.slice(),
     probe: () => executor.probe(),
