@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 /**
  * E2E suites run against the built server (`npm run build` first), started once on an ephemeral
  * port by e2e/global-setup.ts. Chromium runs by default; Firefox runs when PATCHROOM_FIREFOX=1
- * (it needs a display: run under `xvfb-run -a`).
+ * (it needs a display: run under `xvfb-run -a`; `npm run e2e:firefox` does both). Firefox runs the
+ * video suites only: it is slow here (software GL under xvfb on a shared machine).
  */
 const chromiumArgs = [
   '--headless',
@@ -39,6 +40,7 @@ export default defineConfig({
       ? [
           {
             name: 'firefox',
+            testMatch: '**/video*.spec.ts',
             use: { browserName: 'firefox' as const, channel: 'moz-firefox', launchOptions: { executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' } },
           },
         ]

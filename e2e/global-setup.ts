@@ -15,7 +15,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(entry)) throw new Error('No server build: run `npm run build` before `npm run e2e`.');
   const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-e2e-'));
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, CLIENT_DIR: join(dist, 'client'), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      CLIENT_DIR: join(dist, 'client'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      // The video suites' media host is a fake upstream on 127.0.0.1 (plugins/media-proxy/test-support).
+      MEDIA_ALLOW_LOOPBACK: '1',
+      MEDIA_ALLOWED_HOSTS: '127.0.0.1',
+      MEDIA_ALLOWED_PORTS: '*',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

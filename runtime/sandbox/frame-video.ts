@@ -26,7 +26,8 @@ interface LiveVideo {
   cid: string;
   url: string;
   proxied: boolean;
-  hash: string;
+  /** The upstream URL's hash (async: SHA-256); every notice waits for it, so they stay in order. */
+  hash: Promise<string>;
   startedAt: number;
   attempt: number;
   el?: HTMLVideoElement;
@@ -52,16 +53,20 @@ export function createFrameVideos(options: FrameVideoOptions) {
   const maxEdge = options.maxEdge ?? 1280;
   const appOrigin = new URL(options.pageUrl).origin;
 
-  const notice = (v: LiveVideo, name: VideoEventName, fields: VideoNotice['fields'] = {}) =>
-    options.toHost({
-      t: 'video',
-      name,
-      cid: v.cid,
-      program: v.request.program,
-      source: v.request.source,
-      url: v.request.url,
-      fields: { media_url_hash: v.hash, source: v.request.source, via_proxy: v.proxied, attempt: v.attempt, ...fields },
-    });
+  const notice = (v: LiveVideo, name: VideoEventName, fields: VideoNotice['fields'] = {}) => {
+    const common = { source: v.request.source, via_proxy: v.proxied, attempt: v.attempt };
+    void v.hash.then((hash) =>
+      options.toHost({
+        t: 'video',
+        name,
+        cid: v.cid,
+        program: v.request.program,
+        source: v.request.source,
+        url: v.request.url,
+        fields: { media_url_hash: hash, ...common, ...fields },
+      }),
+    );
+  };
 
   const later = (v: LiveVideo, ms: number, fn: () => void) => {
     const timer = setTimeout(() => {
@@ -80,7 +85,7 @@ export function createFrameVideos(options: FrameVideoOptions) {
       cid,
       url: target.ok ? target.url : '',
       proxied: target.ok && target.proxied,
-      hash: mediaUrlHash(upstreamOf(request.url, options.pageUrl)),
+      hash: mediaUrlHash(upstreamOf(request.url, options.pageUrl)).catch(() => ''),
       startedAt: performance.now(),
       attempt: 0,
       bound: false,
@@ -303,7 +308,8 @@ export function createFrameVideos(options: FrameVideoOptions) {
     closeAll() {
       for (const vid of [...videos.keys()]) close(vid);
     },
-    count: () => videos.size,
+    /** `<video>` elements alive (a video that failed for good has none left). */
+    count: () => [...videos.values()].filter((v) => v.el).length,
     dispose() {
       clearInterval(watch);
       for (const vid of [...videos.keys()]) close(vid);

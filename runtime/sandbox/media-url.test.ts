@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { correlationId, mediaRequestUrl, mediaUrlHash, upstreamOf } from './media-url';
+import { correlationId, fnvHash, mediaRequestUrl, mediaUrlHash, upstreamOf } from './media-url';
 
 const PAGE = 'http://app.test:8080/sandbox/frame.html';
 
@@ -23,12 +24,13 @@ describe('mediaRequestUrl', () => {
 });
 
 describe('telemetry identity of media', () => {
-  it('hashes the upstream URL, the same whether or not it came as a proxy URL', () => {
-    const direct = upstreamOf('https://x.org/a.mp4', PAGE);
-    const viaProxy = upstreamOf('/api/media-proxy?url=https%3A%2F%2Fx.org%2Fa.mp4', PAGE);
+  it('hashes the upstream URL as the proxy does (sha256, 16 hex), whether or not it came as a proxy URL', async () => {
+    const direct = upstreamOf('https://x.org/a b.mp4', PAGE);
+    const viaProxy = upstreamOf('/api/media-proxy?url=https%3A%2F%2Fx.org%2Fa%20b.mp4', PAGE);
     expect(viaProxy).toBe(direct);
-    expect(mediaUrlHash(direct)).toMatch(/^[0-9a-f]{16}$/);
-    expect(mediaUrlHash(direct)).not.toBe(mediaUrlHash('https://x.org/b.mp4'));
+    expect(await mediaUrlHash(direct)).toBe(createHash('sha256').update('https://x.org/a%20b.mp4').digest('hex').slice(0, 16));
+    expect(await mediaUrlHash(direct)).not.toBe(await mediaUrlHash('https://x.org/b.mp4'));
+    expect(fnvHash(direct)).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('makes unique v4-shaped ids', () => {

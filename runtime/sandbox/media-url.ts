@@ -34,17 +34,31 @@ export function mediaRequestUrl(raw: string, pageUrl: string, cid: string): Medi
 export function upstreamOf(raw: string, pageUrl: string): string {
   try {
     const url = new URL(raw, pageUrl);
-    return (url.origin === new URL(pageUrl).origin && url.pathname === MEDIA_PROXY_PATH && url.searchParams.get('url')) || url.href;
+    const inner = url.origin === new URL(pageUrl).origin && url.pathname === MEDIA_PROXY_PATH ? url.searchParams.get('url') : null;
+    return inner ? new URL(inner).href : url.href;
   } catch {
     return raw;
   }
 }
 
 /**
- * A short stable hash of a media URL for telemetry (events name media by hash, never by URL).
- * FNV-1a, twice with different seeds: crypto.subtle is missing outside secure contexts.
+ * A media URL's name in telemetry (events name media by hash, never by URL): SHA-256, first 16 hex
+ * digits, as the media proxy names it in its records. crypto.subtle exists only in secure contexts;
+ * elsewhere an FNV-1a pair stands in (still stable, just not equal to the proxy's).
  */
-export function mediaUrlHash(url: string): string {
+export async function mediaUrlHash(url: string): Promise<string> {
+  if (globalThis.crypto?.subtle) {
+    try {
+      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(url));
+      return [...new Uint8Array(digest, 0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    } catch {
+      // fall through
+    }
+  }
+  return fnvHash(url);
+}
+
+export function fnvHash(url: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < url.length; i++) {

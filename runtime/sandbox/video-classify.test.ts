@@ -11,6 +11,11 @@ describe('classifyFailure: the proxy knows best', () => {
     ['range_violation', 206, 'range_violation', false],
     ['too_large_for_cache', 200, 'too_large_for_cache', false],
     ['private_address', undefined, 'host_not_allowed', false],
+    ['port_not_allowed', undefined, 'host_not_allowed', false],
+    ['upstream_unreachable', undefined, 'network', true],
+    ['range_not_satisfiable', 416, 'range_violation', false],
+    ['url_too_long', undefined, 'invalid_url', false],
+    ['faststart_failed', 200, 'proxy_error', false],
   ])('proxy says %s (upstream %s) → %s, retry %s', (error, upstreamStatus, expected, retry) => {
     // Whatever the browser said: Chromium reports a 404 as "source not supported".
     const verdict = classifyFailure({ code: 4, detail: 'MEDIA_ELEMENT_ERROR: Format error', diagnosis: { status: 502, error, ...(upstreamStatus ? { upstreamStatus } : {}) } });

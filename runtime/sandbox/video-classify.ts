@@ -91,8 +91,18 @@ function proxyClass(d: ProxyDiagnosis): Classified | undefined {
       return make('range_violation', false, "the video's server answered a range request wrongly (bad Content-Range or length).");
     case 'too_large_for_cache':
       return make('too_large_for_cache', false, 'the video is too large for the proxy to prepare for streaming (its index sits at the end of a file over the cache limit).');
+    case 'range_not_satisfiable':
+      return make('range_violation', false, "the video's server refused the byte range asked for (416).");
+    case 'upstream_unreachable':
+    case 'dns_failed':
+      return make('network', true, `the media proxy could not reach the video's server (${error}).`);
+    case 'bad_url':
+    case 'url_too_long':
+      return make('invalid_url', false, `the media proxy cannot use this URL (${error}${d.message ? `: ${d.message}` : ''}).`);
+    case 'faststart_failed':
+      return make('proxy_error', false, 'the media proxy could not prepare this MP4 for streaming (moving its index to the front failed).');
   }
-  if (/not_allowed|private|forbidden|redirect/i.test(error)) return make('host_not_allowed', false, `the media proxy refused this URL (${error}).`);
+  if (/not_allowed|private/i.test(error)) return make('host_not_allowed', false, `the media proxy refused this URL (${error}).`);
   return make('proxy_error', (d.status ?? 0) >= 500, `the media proxy failed: ${error}${d.message ? ` (${d.message})` : ''}.`);
 }
 
