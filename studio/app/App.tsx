@@ -21,6 +21,7 @@ import { StatusBar } from './StatusBar';
 import { useStudio } from './studio';
 import { Toasts } from './Toasts';
 import { Toolbar } from './Toolbar';
+import { QueuePanel } from '../sync/QueuePanel';
 
 /** The studio: toolbar, node editor, preview and code, status, toasts; keyboard habits throughout. */
 export function App() {
@@ -253,6 +254,7 @@ export function App() {
           <div ref={previewBox} className="pr-preview-box">
             <PreviewPane onReady={onPreview} />
           </div>
+          <QueuePanel />
           <CodePane onEvaluate={evaluate} parseMarkers={parseMarkers} />
         </aside>
       </main>

@@ -1,4 +1,5 @@
 import { useStore } from 'zustand';
+import { ConnectionStatus } from '../sync/ConnectionStatus';
 import { useStudio } from './studio';
 
 const STATUS_TEXT = { loading: 'Starting the renderer…', running: 'Running', recovered: 'Last good picture', fallback: 'Fallback picture' } as const;
@@ -21,6 +22,8 @@ export function StatusBar() {
         </span>
       )}
       {!error && warnings.length > 0 && <span className="pr-status-warning" title={warnings.map((w) => w.message).join('\n')}>{warnings.length} warning{warnings.length > 1 ? 's' : ''}</span>}
+      <span className="pr-spacer" />
+      <ConnectionStatus />
     </footer>
   );
 }

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { AccountButton } from '../account/AccountButton';
 import { LibraryButton } from '../library/LibraryButton';
 import { RoomButtons } from '../rooms/RoomButtons';
+import { PresenceAvatars } from '../sync/PresenceAvatars';
 import { useStudio } from './studio';
 
 export interface ToolbarActions {
@@ -60,6 +61,7 @@ export function Toolbar({ actions }: { actions: ToolbarActions }) {
       )}
       <LibraryButton />
       <span className="pr-spacer" />
+      <PresenceAvatars />
       <RoomButtons />
       <button type="button" onClick={() => file.current?.click()} title="Open a patch file (.json)" data-testid="import">
         Import

@@ -5,6 +5,7 @@ import type { DocumentStore } from '../state/document-store';
 import type { PatchStore } from '../state/patch-store';
 import type { RunStore } from '../state/run-store';
 import type { UiStore } from '../state/ui-store';
+import type { RoomSync } from '../sync/room-sync';
 
 /** Everything the studio's components share: the stores live outside React, this only hands them down. */
 export interface Studio {
@@ -15,6 +16,8 @@ export interface Studio {
   doc: DocumentStore;
   run: RunStore;
   ui: UiStore;
+  /** Live room or local studio (absent in component tests of other screens). */
+  sync?: RoomSync;
 }
 
 export const StudioContext = createContext<Studio | undefined>(undefined);

@@ -1,12 +1,14 @@
 import { Component, type ReactNode } from 'react';
 import { Presets, type ClassicScheme, type RenderEmit } from 'rete-react-plugin';
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import type { ParamValue } from '../../runtime/patch/schema';
 import { editorContext } from './editor-context';
 import { ParamControl } from './ParamControl';
 import type { EditorNode, Schemes } from './rete-editor';
 
 const { RefSocket } = Presets.classic;
+const nobody = createStore(() => ({ peers: [] as Array<{ name: string; editing: string[] }> }));
 
 /**
  * A node's body: its name, sockets, and a control for every parameter (number parameters are also
@@ -19,6 +21,8 @@ export function PatchNodeView({ data, emit }: { data: EditorNode; emit: RenderEm
   const selected = useStore(store, (s) => s.selection.includes(data.id));
   const edges = useStore(store, (s) => s.patch.edges);
   const error = useStore(editorContext.run!, (s) => (s.error?.node === data.id ? s.error.message : undefined));
+  // Other performers editing this node (a string, so that unrelated presence changes do not re-render).
+  const editors = useStore(editorContext.presence ?? nobody, (s) => s.peers.filter((p) => p.editing.includes(data.id)).map((p) => p.name).join(', '));
   const def = store.registry.node(data.nodeType);
   if (!node || !def) return null;
 
@@ -32,16 +36,22 @@ export function PatchNodeView({ data, emit }: { data: EditorNode; emit: RenderEm
 
   return (
     <div
-      className={`pr-node pr-kind-${def.kind}${selected ? ' is-selected' : ''}${error ? ' has-error' : ''}`}
+      className={`pr-node pr-kind-${def.kind}${selected ? ' is-selected' : ''}${error ? ' has-error' : ''}${editors ? ' is-edited-by-others' : ''}`}
       style={{ width: data.width }}
       data-testid="node"
       data-node-id={node.id}
       data-node-type={node.type}
+      data-edited-by={editors || undefined}
       title={def.description}
     >
       <header className="pr-node-title">
         <span>{def.label}</span>
         <small>{node.id}</small>
+        {editors && (
+          <small className="pr-node-editors" data-testid="node-editors" title={`${editors} editing`}>
+            ✎ {editors}
+          </small>
+        )}
       </header>
       {error && (
         <p className="pr-node-error" data-testid="node-error">

@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import type { StoreApi } from 'zustand/vanilla';
+import type { PeerPresence } from '../../plugins/sync/client';
 import type { NodeViewProps } from '../../runtime/plugin/types';
 import type { PatchStore } from '../state/patch-store';
 import type { RunStore } from '../state/run-store';
@@ -12,4 +14,10 @@ export type NodeView = ComponentType<NodeViewProps>;
  * node views: they find the store and the plugin views here. Set once by the studio before the
  * editor renders.
  */
-export const editorContext: { store?: PatchStore; run?: RunStore; views: ReadonlyMap<string, NodeView> } = { views: new Map() };
+export const editorContext: {
+  store?: PatchStore;
+  run?: RunStore;
+  views: ReadonlyMap<string, NodeView>;
+  /** In a live room: who else is there and which nodes they are editing. */
+  presence?: StoreApi<{ peers: PeerPresence[] }>;
+} = { views: new Map() };

@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import { useOnline } from '../online';
+import { QueueAdd, queueDragProps } from '../sync/QueueAdd';
 import type { LibraryItem, LibraryQuery } from './library-api';
 
 /** The listed items (the last answer, kept while a newer search loads), the empty state and "Load more". */
@@ -23,7 +24,15 @@ export function LibraryResults({ opening, onPick }: { opening: string | undefine
       <ul className="pr-library-list" data-testid="library-results">
         {items.map((item) => (
           <li key={item.id}>
-            <button type="button" className="pr-library-item" onClick={() => onPick(item)} aria-busy={opening === item.id} data-testid="library-item" data-item-id={item.id}>
+            <button
+              type="button"
+              className="pr-library-item"
+              onClick={() => onPick(item)}
+              aria-busy={opening === item.id}
+              data-testid="library-item"
+              data-item-id={item.id}
+              {...(item.kind === 'media' ? queueDragProps(item) : {})}
+            >
               <span className="pr-library-item-title">
                 <strong>{item.title}</strong>
                 <small className="pr-badge">{item.kind === 'preset' ? `${item.presetKind} preset` : item.mimeType}</small>
@@ -31,6 +40,7 @@ export function LibraryResults({ opening, onPick }: { opening: string | undefine
               </span>
               {item.description && <small className="pr-library-item-text">{item.description}</small>}
             </button>
+            {item.kind === 'media' && <QueueAdd item={item} />}
             {item.tags.length > 0 && (
               <span className="pr-tags">
                 {item.tags.map((tag) => (

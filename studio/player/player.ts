@@ -10,6 +10,8 @@ export interface PlayerOptions {
   registry: Registry;
   presets: readonly Preset[];
   params: URLSearchParams;
+  /** A room's player (/play/<room>): the room decides what plays, not the arrow keys or the URL. */
+  follow?: boolean;
 }
 
 const HUD_IDLE_MS = 4000;
@@ -18,7 +20,7 @@ const HUD_IDLE_MS = 4000;
  * The full-window player: plays the starter presets (← → to switch), or the code of a share link
  * (`?code=`), shows which preset is on, and shows errors without ever clearing the picture.
  */
-export function createPlayer({ root, executor, registry, presets, params }: PlayerOptions) {
+export function createPlayer({ root, executor, registry, presets, params, follow = false }: PlayerOptions) {
   const nameEl = root.querySelector('[data-testid=preset-name]') as HTMLElement;
   const errorEl = root.querySelector('[data-testid=error-overlay]') as HTMLElement;
   const hud = root.querySelector('[data-testid=hud]') as HTMLElement;
@@ -109,8 +111,8 @@ export function createPlayer({ root, executor, registry, presets, params }: Play
 
   window.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === 'ArrowRight') select(index + 1);
-    else if (event.key === 'ArrowLeft') select(index - 1);
+    if (event.key === 'ArrowRight' && !follow) select(index + 1);
+    else if (event.key === 'ArrowLeft' && !follow) select(index - 1);
     else if (event.key === 'Escape') hideError(true);
     else if (event.key === 'f' || event.key === 'F') toggleFullscreen();
     else return;
@@ -124,7 +126,10 @@ export function createPlayer({ root, executor, registry, presets, params }: Play
   }
 
   const shared = params.get('code');
-  if (shared !== null) {
+  if (follow) {
+    root.dataset.follow = 'room';
+    root.querySelector('.player-hint')?.replaceChildren('F full screen');
+  } else if (shared !== null) {
     const decoded = decodeShareCode(shared);
     if (decoded.ok) void applyCode(decoded.code);
     else {
@@ -138,6 +143,8 @@ export function createPlayer({ root, executor, registry, presets, params }: Play
   return {
     select,
     applyCode,
+    play,
+    showMessage,
     current: () => ({ index, name: nameEl.textContent ?? '' }),
   };
 }

@@ -1,0 +1,152 @@
+import { createStore } from 'zustand/vanilla';
+import { bindPatch, openRoom, type NewCommand, type PeerPresence, type RoomConnection, type Role } from '../../plugins/sync/client';
+import type { QueueCommand, RoomStateDoc } from '../../plugins/sync/protocol';
+import type { Telemetry } from '../../runtime/telemetry/events';
+import type { Online } from '../online';
+import type { PatchStore } from '../state/patch-store';
+import type { UiStore } from '../state/ui-store';
+import { patchStoreTarget } from './patch-store-target';
+
+export interface RoomSyncState {
+  /** local: the patch lives in this browser only; joining: connecting to the room; room: live. */
+  mode: 'local' | 'joining' | 'room';
+  connection: RoomConnection | undefined;
+  role: Role | undefined;
+  /** The server-written room state (queue, now playing, active preset), as plain data. */
+  roomState: RoomStateDoc | undefined;
+  /** Everyone else in the room right now. */
+  peers: PeerPresence[];
+  /** Why the room could not be joined (shown beside the local mode). */
+  error: string | undefined;
+}
+
+export interface RoomSyncDeps {
+  roomId: string | undefined;
+  online: Online;
+  patch: PatchStore;
+  ui: UiStore;
+  telemetry: Telemetry;
+  /** The patch this browser keeps for the room, shown again when leaving the live room. */
+  restoreLocal(): void;
+}
+
+const COMMAND_NAMES: Record<QueueCommand['type'], string> = {
+  add: 'Adding to the queue',
+  remove: 'Removing from the queue',
+  move: 'Moving in the queue',
+  play_next: 'Play next',
+  play_now: 'Play now',
+  skip: 'Skip',
+  clear: 'Clearing the queue',
+  set_preset: 'Switching the preset',
+};
+
+/**
+ * Whether this studio page is a live room or the local studio, and the live room's connection.
+ * Live when signed in and the server knows the room (the Room button has loaded it); local for the
+ * /studio page, for signed-out visitors and for rooms the server does not have.
+ */
+export function createRoomSync(deps: RoomSyncDeps) {
+  const { online, patch, ui, telemetry } = deps;
+  const store = createStore<RoomSyncState>(() => ({ mode: 'local', connection: undefined, role: undefined, roomState: undefined, peers: [], error: undefined }));
+  let cleanup: Array<() => void> = [];
+  let generation = 0;
+
+  async function join(user: { id: string; name: string }) {
+    const mine = ++generation;
+    store.setState({ mode: 'joining', error: undefined });
+    let connection: RoomConnection;
+    try {
+      connection = await openRoom({
+        roomId: deps.roomId!,
+        http: { get: (path) => online.api.get(path), post: (path, body) => online.api.post(path, body), refresh: () => online.api.refresh() },
+        principal: { kind: 'user', id: user.id, name: user.name },
+        telemetry,
+        onRejected: (command, _code, message) => ui.toast(`${COMMAND_NAMES[command.type]} was refused: ${message}`, 'error'),
+        onBlocked: (failure) => ui.toast(`Queue changes are on hold: ${failure.message ?? 'the server refused them'}. They are kept and sent when you may again.`, 'error'),
+      });
+    } catch (error) {
+      if (mine === generation) store.setState({ mode: 'local', error: `The live room could not start: ${(error as Error).message}` });
+      return;
+    }
+    if (mine !== generation) return void connection.close();
+    store.setState({ connection });
+    let opened;
+    try {
+      opened = await connection.ready;
+    } catch (error) {
+      if (mine !== generation) return;
+      void connection.close();
+      // Nothing of the room was shown yet: the local patch is still on screen.
+      store.setState({ mode: 'local', connection: undefined, error: `This room is not live: ${(error as Error).message}` });
+      return;
+    }
+    if (mine !== generation) return;
+    const { patch: handle, state, presence, role } = opened;
+    // New node ids carry a piece of this peer's id: two performers adding an osc make two nodes.
+    patch.setIdSuffix(connection.peerId.split(':')[2]!.slice(0, 4));
+    const binding = bindPatch(handle, patchStoreTarget(patch), {
+      readOnly: role === 'viewer',
+      onDropped: (dropped) => ui.toast(`Part of the room's patch could not be shown (${dropped.slice(0, 3).join(', ')}${dropped.length > 3 ? '…' : ''}).`, 'error'),
+    });
+    const readState = () => {
+      const doc = state.doc();
+      store.setState({ roomState: doc ? (JSON.parse(JSON.stringify(doc)) as RoomStateDoc) : undefined });
+    };
+    state.on('change', readState);
+    readState();
+    const unsubscribers: Array<() => void> = [
+      () => binding.close(),
+      () => state.off('change', readState),
+    ];
+    if (presence) {
+      const publishPeers = () => store.setState({ peers: Object.values(presence.getState().peers) });
+      unsubscribers.push(presence.subscribe(publishPeers));
+      unsubscribers.push(patch.subscribe((s, before) => s.selection !== before.selection && presence.setEditing(s.selection)));
+      presence.setEditing(patch.getState().selection);
+    }
+    cleanup = unsubscribers;
+    store.setState({ mode: 'room', role });
+    ui.toast(role === 'viewer' ? 'Watching this room live (read-only).' : 'Live: this room is shared with everyone in it.');
+  }
+
+  function leave() {
+    generation++;
+    for (const c of cleanup) c();
+    cleanup = [];
+    const { connection, mode } = store.getState();
+    void connection?.close();
+    patch.setIdSuffix('');
+    store.setState({ mode: 'local', connection: undefined, role: undefined, roomState: undefined, peers: [] });
+    if (mode === 'room') deps.restoreLocal();
+  }
+
+  function update() {
+    if (!deps.roomId) return;
+    const account = online.account.getState();
+    const room = online.currentRoom.getState();
+    const want = account.status === 'signed-in' && account.user !== undefined && room.room !== undefined;
+    const { mode } = store.getState();
+    if (want && mode === 'local' && !store.getState().error) void join(account.user!);
+    else if (!want && mode !== 'local') leave();
+  }
+
+  return {
+    ...store,
+    start() {
+      online.account.subscribe(update);
+      online.currentRoom.subscribe(update);
+      update();
+    },
+    /** Sends a queue command through the persistent outbox; false when not in a live room. */
+    send(command: NewCommand): boolean {
+      const connection = store.getState().connection;
+      if (!connection || store.getState().mode !== 'room') return false;
+      void connection.send(command).catch((error: unknown) => ui.toast(`The command could not be stored: ${(error as Error).message}`, 'error'));
+      return true;
+    },
+    leave,
+  };
+}
+
+export type RoomSync = ReturnType<typeof createRoomSync>;
