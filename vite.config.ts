@@ -50,5 +50,11 @@ export default defineConfig({
     },
   },
   // The API lives in the Koa server: run it alongside (`ALLOWED_ORIGINS=http://localhost:5173 npm start`).
-  server: { port: 5173, proxy: { '/api': process.env.PATCHROOM_API ?? 'http://127.0.0.1:8080' } },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': process.env.PATCHROOM_API ?? 'http://127.0.0.1:8080',
+      '/sync': { target: process.env.PATCHROOM_API ?? 'http://127.0.0.1:8080', ws: true },
+    },
+  },
 });

@@ -100,8 +100,19 @@ export function createRoomSync(deps: RoomSyncDeps) {
       () => state.off('change', readState),
     ];
     if (presence) {
-      const publishPeers = () => store.setState({ peers: Object.values(presence.getState().peers) });
+      // Names and roles come from the server-written member list when it has the person: a
+      // presence message's own claims are only trusted for what is not a right (what they edit).
+      const publishPeers = () => {
+        const members = store.getState().roomState?.members ?? {};
+        const peers = Object.values(presence.getState().peers).map((p) => {
+          const [kind, id] = p.principal.split(':');
+          const member = kind === 'user' && id ? members[id] : undefined;
+          return { ...p, name: member?.name ?? p.name, role: member?.role ?? 'viewer' };
+        });
+        store.setState({ peers });
+      };
       unsubscribers.push(presence.subscribe(publishPeers));
+      unsubscribers.push(store.subscribe((s, before) => s.roomState?.members !== before.roomState?.members && publishPeers()));
       unsubscribers.push(patch.subscribe((s, before) => s.selection !== before.selection && presence.setEditing(s.selection)));
       presence.setEditing(patch.getState().selection);
     }
