@@ -86,6 +86,11 @@ export async function followRoom(options: FollowOptions): Promise<RoomConnection
   let applyTimer: ReturnType<typeof setTimeout> | undefined;
   let lastApply = 0;
   let presetGeneration = 0;
+  let lastCode: string | undefined;
+  const play = (program: Program) => {
+    lastCode = program.code;
+    options.play(program);
+  };
 
   const applyPatch = () => {
     applyTimer = undefined;
@@ -94,7 +99,7 @@ export async function followRoom(options: FollowOptions): Promise<RoomConnection
     const read = docToPatch(patchHandle.doc(), shownPatch);
     shownPatch = read.patch;
     const compiled = patchToProgram(read.patch, registry, { name: 'Room patch', presetId: `room:${roomId}` });
-    if (compiled.ok) options.play(compiled.program);
+    if (compiled.ok) play(compiled.program);
     else options.showMessage(compiled.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ') || 'The room patch cannot play.');
   };
   const schedulePatch = () => {
@@ -123,7 +128,7 @@ export async function followRoom(options: FollowOptions): Promise<RoomConnection
     const compiled = presetToProgram(preset, registry);
     if (!compiled.ok) return options.showMessage(`“${preset.name}” cannot play: ${compiled.issues[0]?.message ?? 'invalid'}`);
     presetProgram = compiled.program;
-    options.play(compiled.program);
+    play(compiled.program);
   };
 
   const onState = () => {
@@ -144,7 +149,7 @@ export async function followRoom(options: FollowOptions): Promise<RoomConnection
   stateHandle.on('change', onState);
   onState();
   if (activePreset === null) applyPatch();
-  Object.assign(window, { patchroomRoom: { status: () => connection.status.getState(), activePreset: () => activePreset, patch: () => shownPatch, presetProgram: () => presetProgram?.name } });
+  Object.assign(window, { patchroomRoom: { status: () => connection.status.getState(), activePreset: () => activePreset, patch: () => shownPatch, presetProgram: () => presetProgram?.name, code: () => lastCode } });
   return connection;
 }
 

@@ -1,0 +1,174 @@
+import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/**
+ * Live rooms against the real built server: two performers in two browsers patch one room, a queue
+ * command made offline is kept and sent once, and the audience's player follows the patch.
+ */
+test.use({ viewport: { width: 1280, height: 720 } });
+
+const PASSWORD = 'correct horse battery';
+const WRITE = { 'X-Patchroom-CSRF': '1' };
+const uniqueName = (prefix: string) => `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+declare global {
+  interface Window {
+    patchroomRoom?: { status(): { state: string }; patch(): { nodes: Array<{ id: string; params?: Record<string, unknown> }> } | undefined; code(): string | undefined };
+  }
+}
+
+interface StudioWindow {
+  patchroomStudio: {
+    patch(): { nodes: Array<{ id: string; type: string; params?: Record<string, unknown> }> };
+    code(): string;
+    sync(): { mode: string; status?: { state: string; pending: number }; queue: Array<{ itemId: string }>; pending: unknown[] };
+  };
+}
+
+async function post<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
+  const response = await request.post(path, { data, headers: WRITE });
+  expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+/** A browser of its own with a signed-up account (cookies in the context), watched for console errors. */
+async function person(browser: Browser, name: string, viewport = { width: 1280, height: 720 }) {
+  const context = await browser.newContext({ baseURL: process.env.PATCHROOM_URL!, viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  if (name) await post(context.request, '/api/auth/register', { username: name, password: PASSWORD });
+  return { context, page, errors };
+}
+
+/** An owner's public room with a second account invited as performer. */
+async function roomWithTwoPerformers(browser: Browser) {
+  const a = await person(browser, uniqueName('perfa'));
+  const b = await person(browser, uniqueName('perfb'));
+  const { room } = await post<{ room: { id: string } }>(a.context.request, '/api/rooms', { name: 'Sync jam', visibility: 'public' });
+  const { token } = await post<{ token: string }>(a.context.request, `/api/rooms/${room.id}/invites`, { role: 'performer' });
+  await post(b.context.request, '/api/rooms/join', { token });
+  return { a, b, roomId: room.id };
+}
+
+async function openLiveStudio(page: Page, roomId: string) {
+  await page.goto(`/studio/${roomId}`);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+}
+
+const studio = (page: Page) => page.evaluate(() => (window as unknown as StudioWindow).patchroomStudio.patch());
+const syncState = (page: Page) => page.evaluate(() => (window as unknown as StudioWindow).patchroomStudio.sync());
+
+async function addNode(page: Page, query: string) {
+  const box = (await page.getByTestId('editor').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('palette')).toBeVisible();
+  await page.getByTestId('palette-search').fill(query);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('palette')).toBeHidden();
+}
+
+async function closeAll(...contexts: BrowserContext[]) {
+  for (const c of contexts) await c.close();
+}
+
+test('two performers patch one room and see each other’s edits; presence shows who edits what', async ({ browser }) => {
+  const { a, b, roomId } = await roomWithTwoPerformers(browser);
+  await openLiveStudio(a.page, roomId);
+  await openLiveStudio(b.page, roomId);
+
+  // A starts from a starter patch: every node of it appears in B.
+  await a.page.getByTestId('empty-state').getByRole('button').first().click();
+  const nodeCount = (await studio(a.page)).nodes.length;
+  expect(nodeCount).toBeGreaterThan(2);
+  await expect(b.page.getByTestId('node')).toHaveCount(nodeCount);
+
+  // A adds a node: B sees it, with A's id (made unique per performer).
+  await addNode(a.page, 'noise');
+  const added = (await studio(a.page)).nodes.find((n) => n.type === 'hydra-core/noise' && /-[0-9a-z]{4}$/.test(n.id));
+  expect(added, 'the added node').toBeTruthy();
+  await expect(b.page.locator(`[data-testid=node][data-node-id="${added!.id}"]`)).toBeVisible();
+
+  // B changes a parameter: A's patch, and the code A's preview runs, follow.
+  const osc = (await studio(b.page)).nodes.find((n) => n.type === 'hydra-core/osc')!;
+  const field = b.page.getByTestId(`param-${osc.id}-frequency`);
+  await field.fill('37.5');
+  await field.press('Enter');
+  await expect.poll(async () => (await studio(a.page)).nodes.find((n) => n.id === osc.id)?.params?.frequency).toBe(37.5);
+  await expect.poll(() => a.page.evaluate(() => (window as unknown as StudioWindow).patchroomStudio.code())).toContain('37.5');
+
+  // Presence: each sees the other, and A sees which node B has selected.
+  await expect(a.page.getByTestId('presence-peer')).toHaveCount(1);
+  await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'performer');
+  await b.page.locator(`[data-testid=node][data-node-id="${osc.id}"] header`).click();
+  await expect(a.page.locator(`[data-testid=node][data-node-id="${osc.id}"]`)).toHaveAttribute('data-edited-by', /perfb/);
+
+  expect(a.errors).toEqual([]);
+  expect(b.errors).toEqual([]);
+  await closeAll(a.context, b.context);
+});
+
+test('a queue command made offline shows as pending, is sent on reconnect and appears once', async ({ browser }) => {
+  const { a, b, roomId } = await roomWithTwoPerformers(browser);
+  const title = uniqueName('Offline clip ');
+  const { item } = await post<{ item: { id: string } }>(b.context.request, '/api/library/media', { title, url: `https://example.org/${uniqueName('v')}.mp4`, mimeType: 'video/mp4', duration: 12 });
+  await openLiveStudio(a.page, roomId);
+  await openLiveStudio(b.page, roomId);
+  await expect(b.page.getByTestId('queue-empty')).toBeVisible();
+
+  // B finds the clip in the library, then the network goes.
+  await b.page.keyboard.press('l');
+  await b.page.getByTestId('library-search').fill(title);
+  const row = b.page.locator(`[data-testid=library-item][data-item-id="${item.id}"]`).locator('xpath=..');
+  await expect(row).toBeVisible();
+  await b.context.setOffline(true);
+  await expect(b.page.getByTestId('sync-status')).toHaveAttribute('data-state', /offline|reconnecting/);
+
+  await row.getByTestId('library-queue-add').click();
+  await expect(b.page.getByTestId('queue-pending')).toHaveCount(1);
+  await expect(b.page.getByTestId('sync-pending')).toHaveText(/1 pending/);
+  // Not sent: the other performer's queue is still empty.
+  await expect(a.page.getByTestId('queue-empty')).toBeVisible();
+
+  await b.context.setOffline(false);
+  await expect(b.page.getByTestId('sync-status')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  await expect(b.page.getByTestId('queue-pending')).toHaveCount(0, { timeout: 20_000 });
+  for (const page of [a.page, b.page]) {
+    await expect(page.locator(`[data-testid=queue-entry][data-item-id="${item.id}"]`)).toHaveCount(1);
+  }
+  await expect(b.page.getByTestId('sync-pending')).toHaveCount(0);
+  // Once, for good: the room state holds one entry for it after the dust settles.
+  await expect.poll(async () => (await syncState(b.page)).queue.filter((e) => e.itemId === item.id).length).toBe(1);
+  expect((await syncState(a.page)).queue.filter((e) => e.itemId === item.id)).toHaveLength(1);
+
+  expect(a.errors).toEqual([]);
+  // The offline attempt may log the browser's own failed-request lines; nothing else.
+  expect(b.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket connection/.test(e))).toEqual([]);
+  await closeAll(a.context, b.context);
+});
+
+test('the audience’s player follows a patch edit, without an account', async ({ browser }) => {
+  const { a, b, roomId } = await roomWithTwoPerformers(browser);
+  await b.context.close();
+  await openLiveStudio(a.page, roomId);
+  await a.page.getByTestId('empty-state').getByRole('button').first().click();
+  const osc = (await studio(a.page)).nodes.find((n) => n.type === 'hydra-core/osc')!;
+
+  const audience = await person(browser, '', { width: 320, height: 180 });
+  await audience.page.goto(`/play/${roomId}`);
+  await expect(audience.page.getByTestId('player')).toHaveAttribute('data-player-state', /running|recovered/, { timeout: 20_000 });
+  await expect.poll(() => audience.page.evaluate(() => window.patchroomRoom?.patch()?.nodes.length ?? 0)).toBe((await studio(a.page)).nodes.length);
+  await expect(audience.page.getByTestId('connection')).toBeHidden();
+
+  const field = a.page.getByTestId(`param-${osc.id}-frequency`);
+  await field.fill('23.25');
+  await field.press('Enter');
+  await expect.poll(() => audience.page.evaluate(() => window.patchroomRoom?.code() ?? '')).toContain('23.25');
+  await expect(audience.page.getByTestId('player')).toHaveAttribute('data-player-state', /running|recovered/);
+
+  expect(a.errors).toEqual([]);
+  expect(audience.errors).toEqual([]);
+  await closeAll(a.context, audience.context);
+});
