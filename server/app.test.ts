@@ -93,7 +93,8 @@ describe('the app: pages and headers', () => {
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("default-src 'self'");
-      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp).not.toContain("'unsafe-eval'");
       expect(csp).toContain("object-src 'none'");
       expect(csp).toContain("frame-ancestors 'self'");
       expect(csp).toContain("worker-src 'self' blob:");

@@ -14,7 +14,8 @@ const PAGES: Array<[RegExp, string]> = [
 
 const APP_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly compiles (Automerge, for live rooms); JavaScript eval stays forbidden.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
