@@ -80,7 +80,7 @@ test('two performers patch one room and see each other’s edits; presence shows
   await openLiveStudio(b.page, roomId);
 
   // A starts from a starter patch: every node of it appears in B.
-  await a.page.getByTestId('empty-state').getByRole('button').first().click();
+  await a.page.locator('.pr-starters button').first().click();
   const nodeCount = (await studio(a.page)).nodes.length;
   expect(nodeCount).toBeGreaterThan(2);
   await expect(b.page.getByTestId('node')).toHaveCount(nodeCount);
@@ -123,6 +123,8 @@ test('a queue command made offline shows as pending, is sent on reconnect and ap
   await b.page.getByTestId('library-search').fill(title);
   const row = b.page.locator(`[data-testid=library-item][data-item-id="${item.id}"]`).locator('xpath=..');
   await expect(row).toBeVisible();
+  // The studio has finished loading (the code editor comes in a chunk of its own) before the network goes.
+  await expect(b.page.locator('.monaco-editor').first()).toBeVisible({ timeout: 20_000 });
   await b.context.setOffline(true);
   await expect(b.page.getByTestId('sync-status')).toHaveAttribute('data-state', /offline|reconnecting/);
 
@@ -153,7 +155,7 @@ test('the audience’s player follows a patch edit, without an account', async (
   const { a, b, roomId } = await roomWithTwoPerformers(browser);
   await b.context.close();
   await openLiveStudio(a.page, roomId);
-  await a.page.getByTestId('empty-state').getByRole('button').first().click();
+  await a.page.locator('.pr-starters button').first().click();
   const osc = (await studio(a.page)).nodes.find((n) => n.type === 'hydra-core/osc')!;
 
   const audience = await person(browser, '', { width: 320, height: 180 });

@@ -238,6 +238,10 @@ export class RoomSocketAdapter extends NetworkAdapter {
     const socket = this.#socket;
     // Down: drop it. automerge-repo resyncs every document from scratch when the peer comes back.
     if (!socket || socket.readyState !== OPEN || !this.#remotePeerId) return;
+    // automerge-repo relays ephemeral messages it receives (another performer's presence) to its
+    // other peers, with the original sender's id: the server relays them itself, and closes a
+    // socket that sends under someone else's name. Only our own messages go out.
+    if (message.senderId !== this.peerId) return;
     this.#sendRaw(socket, message);
   }
 

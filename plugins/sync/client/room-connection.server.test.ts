@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createMemorySink, createTelemetry } from '../../../runtime/telemetry/events';
+import { startTestServer, TestClient, type TestServer } from '../../../server/test-harness';
+import { SYNC_PATH } from '../protocol';
+import { cookieHeader, createRoom, eventually, invite, seedMedia, signUp, type Person } from '../testing';
+import { memoryOutboxStorage } from './outbox-storage';
+import { connectRoom, type RoomConnection, type SyncHttp } from './room-connection';
+import type { SocketLike } from './socket-adapter';
+
+/**
+ * The browser client (connectRoom) against the real sync server: what the studio and the player
+ * do, over real WebSockets with the person's cookies.
+ */
+let server: TestServer;
+const open: RoomConnection[] = [];
+beforeAll(async () => {
+  server = await startTestServer({ env: { REGISTER_PER_IP_PER_HOUR: '1000' } });
+});
+afterAll(async () => {
+  await Promise.all(open.map((c) => c.close()));
+  await server.destroy();
+});
+
+function httpOf(who: TestClient): SyncHttp {
+  const answer = <T>(res: { status: number; body: any }): T => {
+    if (res.status >= 400) throw Object.assign(new Error(res.body?.error?.message ?? `HTTP ${res.status}`), { status: res.status, code: res.body?.error?.code });
+    return res.body as T;
+  };
+  return { get: async (path) => answer(await who.get(path)), post: async (path, body) => answer(await who.post(path, body)) };
+}
+
+function connect(who: TestClient, principal: { kind: 'user' | 'guest'; id: string; name: string }, roomId: string, announce = true) {
+  const memory = createMemorySink();
+  const connection = connectRoom({
+    roomId,
+    http: httpOf(who),
+    principal,
+    telemetry: createTelemetry(memory.sink),
+    outboxStorage: memoryOutboxStorage(),
+    url: server.url.replace(/^http/, 'ws') + SYNC_PATH,
+    createSocket: (url) => new WebSocket(url, { headers: { Cookie: cookieHeader(who), Origin: server.url } }) as unknown as SocketLike,
+    announce,
+  });
+  open.push(connection);
+  return { connection, events: (name: string) => memory.events().filter((e) => e.name === name) };
+}
+
+const user = (p: Person) => ({ kind: 'user' as const, id: p.id, name: p.name });
+
+describe('room connection against the sync server', () => {
+  it('a performer edits the patch and queues media; a guest in the public room follows and stays connected', async () => {
+    const owner = await signUp(server.url, 'own');
+    const performer = await signUp(server.url, 'perf');
+    const roomId = await createRoom(owner, 'public');
+    await invite(owner, roomId, performer, 'performer');
+    const [clip] = await seedMedia(performer, 1);
+
+    const a = connect(performer, user(performer), roomId);
+    const guest = new TestClient(server.url);
+    const g = await guest.post('/api/auth/guest');
+    expect(g.status).toBeLessThan(300);
+    const b = connect(guest, { kind: 'guest', id: g.body.guest.id, name: 'Guest' }, roomId, false);
+
+    const { patch } = await a.connection.ready;
+    const watched = await b.connection.ready;
+    expect(watched.role).toBe('viewer');
+    patch.change((d) => (d.nodes['osc1-test'] = { type: 'hydra-core/osc', params: { frequency: 12 }, x: 0, y: 0 }));
+    await eventually(() => expect(watched.patch.doc().nodes['osc1-test']?.params.frequency).toBe(12));
+
+    const id = await a.connection.send({ type: 'add', itemId: clip! });
+    await eventually(() => expect(watched.state.doc().queue.map((e) => e.itemId)).toEqual([clip]));
+    await eventually(() => expect(a.events('queue_cmd_applied').map((e) => e.correlation_id)).toEqual([id]));
+
+    // Still connected a while later: nothing either client does gets it thrown out (automerge-repo
+    // would relay the performer's presence back under the performer's name; the server closes that).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(a.connection.status.getState()).toMatchObject({ state: 'connected', stopped: undefined, pending: 0 });
+    expect(b.connection.status.getState()).toMatchObject({ state: 'connected', stopped: undefined });
+  });
+
+  it('two performers see each other’s presence and what each edits, and stay connected', async () => {
+    const owner = await signUp(server.url, 'own');
+    const performer = await signUp(server.url, 'perf');
+    const roomId = await createRoom(owner);
+    await invite(owner, roomId, performer, 'performer');
+    const a = connect(owner, user(owner), roomId);
+    const b = connect(performer, user(performer), roomId);
+    const [ra, rb] = await Promise.all([a.connection.ready, b.connection.ready]);
+    ra.presence!.setEditing(['osc1']);
+    await eventually(() => expect(Object.values(rb.presence!.getState().peers).map((p) => [p.name, p.editing])).toEqual([[owner.name, ['osc1']]]));
+    await eventually(() => expect(Object.values(ra.presence!.getState().peers).map((p) => p.name)).toEqual([performer.name]));
+    expect([a, b].map((c) => c.connection.status.getState().state)).toEqual(['connected', 'connected']);
+  });
+});
