@@ -62,7 +62,7 @@ async function startServer() {
   };
 }
 
-const until = async (check: () => boolean, ms = 8000) => {
+const until = async (check: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out');
