@@ -25,6 +25,8 @@ export interface PumpOptions {
   /** More bytes than this fails the pump (a cache download). */
   max?: number;
   idleTimeoutMs: number;
+  /** Bytes the sink may hold before upstream is paused (default 1 MiB). */
+  highWaterMark?: number;
 }
 
 /**
@@ -75,13 +77,21 @@ export function pump(source: IncomingMessage, destroyUpstream: () => void, sink:
   let settled = false;
   let timer: NodeJS.Timeout | undefined;
   let waitingForDrain = false;
+  const highWaterMark = options.highWaterMark ?? 1024 * 1024;
   let finish!: (result: PumpResult) => void;
   const done = new Promise<PumpResult>((resolve) => (finish = resolve));
 
+  // One timer, re-armed per chunk with refresh() (cheap at hundreds of chunks a second). While the
+  // sink is full the silence is ours, not upstream's: the timer then only re-arms itself.
+  const onIdle = () => {
+    if (settled) return;
+    if (waitingForDrain) timer?.refresh();
+    else fail('upstream_timeout');
+  };
   const stopTimer = () => clearTimeout(timer);
   const startTimer = () => {
-    stopTimer();
-    timer = setTimeout(() => fail('upstream_timeout'), options.idleTimeoutMs);
+    if (timer) timer.refresh();
+    else timer = setTimeout(onIdle, options.idleTimeoutMs);
   };
   const cleanup = () => {
     stopTimer();
@@ -123,7 +133,9 @@ export function pump(source: IncomingMessage, destroyUpstream: () => void, sink:
     if (part.length > left) part = part.subarray(0, left);
     left -= part.length;
     sent += part.length;
-    const more = part.length === 0 || sink.write(part);
+    // A socket says "full" past 16 KiB, i.e. after every upstream chunk; pausing upstream that often
+    // costs more than the copying. Up to `highWaterMark` bytes may wait in the sink instead.
+    const more = part.length === 0 || sink.write(part) || sink.writableLength < highWaterMark;
     if (left === 0) {
       succeed();
       return false;
@@ -135,7 +147,6 @@ export function pump(source: IncomingMessage, destroyUpstream: () => void, sink:
     startTimer();
     if (!take(chunk) && !settled) {
       source.pause();
-      stopTimer();
       waitingForDrain = true;
       sink.once('drain', onDrain);
     }

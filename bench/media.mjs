@@ -1,0 +1,166 @@
+// Media benchmark: prints its figures, then one line of JSON.
+//
+//   proxy_vs_direct   throughput of one large file (BENCH_MEDIA_MB, default 64 MB) downloaded through
+//                     the media proxy ÷ the same file downloaded straight from the static file server
+//                     the proxy reads from, in the same run (median of alternating rounds; target ≥ 0.9)
+//
+//   first_frame_*     the browser first-frame figures, from bench/video-first-frame.mjs (see there)
+//
+// Sections: each is an async function that gets the shared context ({ server, upstream, filesDir })
+// and returns its figures; the JSON line merges them. `BENCH_MEDIA_SECTIONS=proxy` runs only the
+// named sections (proxy, first_frame).
+//
+// Needs `npm run build` (or at least `npm run build:server`: without a built client a stub page is
+// used, enough for the API). The static file server runs in a child process of its own, like a
+// real upstream; the proxy is the built server with loopback allowed.
+import { fork } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { startBuiltServer } from './built-server.mjs';
+import { firstFrameSection } from './video-first-frame.mjs';
+
+const root = join(import.meta.dirname, '..');
+const MB = Number(process.env.BENCH_MEDIA_MB ?? 64);
+const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 5);
+const log = (line) => process.stdout.write(`${line}\n`);
+const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+// ---------------------------------------------------------------------------------------------
+// The upstream: a plain static file server with Range support, in its own process.
+if (process.argv[1] === import.meta.filename && process.argv[2] === '--serve') {
+  const dir = process.argv[3];
+  const server = createServer((req, res) => {
+    const path = join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, ''));
+    if (!path.startsWith(dir) || !existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const size = statSync(path).size;
+    const headers = { 'Content-Type': path.endsWith('.mp4') ? 'video/mp4' : 'application/octet-stream', 'Accept-Ranges': 'bytes', ETag: `"${size}"` };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    let start = 0;
+    let end = size - 1;
+    if (range) {
+      start = Number(range[1]);
+      end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 });
+    } else res.writeHead(200, { ...headers, 'Content-Length': size });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(path, { start, end, highWaterMark: 256 * 1024 }).pipe(res);
+  });
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+function startStaticServer(dir) {
+  const child = fork(import.meta.filename, ['--serve', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', ({ port }) => resolve({ origin: `http://127.0.0.1:${port}`, stop: () => child.kill() }));
+  });
+}
+
+/** Downloads a URL on a fresh connection, counting bytes; resolves with bytes and milliseconds. */
+export function download(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(url, { agent: false, headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk) => (bytes += chunk.length));
+      res.on('end', () => resolve({ status: res.statusCode, bytes, ms: performance.now() - started, headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section: proxy throughput against direct static serving.
+export async function proxySection(ctx) {
+  const name = `bench-${MB}mb.bin`;
+  const file = join(ctx.filesDir, name);
+  // Incompressible bytes, written in pieces (never the whole file in memory).
+  const fd = openSync(file, 'w');
+  for (let i = 0; i < MB; i++) writeSync(fd, randomBytes(1024 * 1024));
+  closeSync(fd);
+  const size = statSync(file).size;
+  const direct = `${ctx.upstream.origin}/${name}`;
+  const proxied = `${ctx.server.url}/api/media-proxy?url=${encodeURIComponent(direct)}&cid=bench-proxy-throughput`;
+
+  // Warm both paths (page cache, JIT) before measuring.
+  await download(direct);
+  await download(proxied);
+  const rates = { direct: [], proxy: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [kind, url] of i % 2 ? [['proxy', proxied], ['direct', direct]] : [['direct', direct], ['proxy', proxied]]) {
+      const res = await download(url);
+      if (res.status !== 200 || res.bytes !== size) throw new Error(`${kind} download: status ${res.status}, ${res.bytes} of ${size} bytes`);
+      rates[kind].push(res.bytes / 1e6 / (res.ms / 1000));
+    }
+  }
+  const directMBps = median(rates.direct);
+  const proxyMBps = median(rates.proxy);
+  log(`file: ${round(size / 1e6, 1)} MB, ${ROUNDS} rounds each`);
+  log(`direct static serving: median ${round(directMBps, 0)} MB/s (${rates.direct.map((r) => round(r, 0)).join(', ')})`);
+  log(`through the media proxy: median ${round(proxyMBps, 0)} MB/s (${rates.proxy.map((r) => round(r, 0)).join(', ')})`);
+  rmSync(file, { force: true });
+  return { proxy_vs_direct: round(proxyMBps / directMBps, 3) };
+}
+
+const SECTIONS = { proxy: proxySection, first_frame: firstFrameSection };
+/** Sections that need the built player (the browser opens /play). */
+const NEED_CLIENT = new Set(['first_frame']);
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'patchroom-bench-media-'));
+  const filesDir = join(work, 'files');
+  const dataDir = join(work, 'data');
+  mkdirSync(filesDir);
+  const env = {
+    DATA_DIR: dataDir,
+    MEDIA_ALLOWED_HOSTS: '127.0.0.1,localhost',
+    MEDIA_ALLOWED_PORTS: '*',
+    MEDIA_ALLOW_LOOPBACK: '1',
+  };
+  const dist = process.env.PATCHROOM_DIST ?? join(root, 'dist');
+  const built = existsSync(join(dist, 'client', 'play.html'));
+  if (!built) {
+    // Only the API is measured here: a stub page is enough for the server to start.
+    const client = join(work, 'client');
+    mkdirSync(join(client, 'sandbox'), { recursive: true });
+    writeFileSync(join(client, 'play.html'), '<!doctype html><title>player</title>');
+    writeFileSync(join(client, 'sandbox', 'frame.html'), '<!doctype html><title>frame</title>');
+    env.CLIENT_DIR = client;
+  }
+  const upstream = await startStaticServer(filesDir);
+  const server = await startBuiltServer(env);
+  const wanted = (process.env.BENCH_MEDIA_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim());
+  const figures = {};
+  try {
+    for (const name of wanted) {
+      if (!SECTIONS[name]) throw new Error(`no bench section "${name}"; sections: ${Object.keys(SECTIONS).join(', ')}`);
+      if (NEED_CLIENT.has(name) && !built) {
+        log(`section ${name} skipped: no built player (run npm run build)`);
+        continue;
+      }
+      Object.assign(figures, await SECTIONS[name]({ server, upstream, filesDir, work, env }));
+    }
+  } finally {
+    await server.stop();
+    upstream.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  log(JSON.stringify(figures));
+}
+
+// Run as a script (not when another bench imports `download` or a section from here).
+if (process.argv[1] === import.meta.filename && process.argv[2] !== '--serve') await main();
