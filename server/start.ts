@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { answerClientError } from './client-errors';
 import type { ServerConfig } from './config';
 import { envReader } from './config';
 import { closeDatabase, databaseResponds, openDatabase, optimizeDatabase } from './db';
@@ -51,6 +52,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     optimizeDatabase(db);
     optimizer = setInterval(() => optimizeDatabase(db), 3_600_000).unref();
     const server = createServer(app.callback());
+    server.on('clientError', answerClientError);
     server.on(
       'upgrade',
       upgradeListener({

@@ -287,6 +287,10 @@ describe('requests the proxy refuses', () => {
     expect(JSON.parse(long.body.toString()).error.code).toBe('url_too_long');
     const huge = await rawRequest(proxied(upstream.url('faststart.mp4')), { headers: { 'X-Filler': 'y'.repeat(20_000) } });
     expect(huge.status).toBe(431);
+    expect(huge.headers['access-control-allow-origin']).toBe('*');
+    expect(JSON.parse(huge.body.toString()).error.code).toBe('headers_too_large');
+    const hugeUrl = await get(upstream.url('faststart.mp4', { pad: 'x'.repeat(20_000) }));
+    expect(hugeUrl.status).toBe(431);
   });
 
   it('records: 400 for a malformed correlation id, an empty list for an unknown one', async () => {

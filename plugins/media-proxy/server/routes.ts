@@ -238,7 +238,7 @@ async function relay(ctx: Ctx, url: URL, key: string, requested: ByteRange | und
     let ended = false;
     const fromStart = answer.skip === 0 && (answer.status === 200 || answer.contentRange?.startsWith('bytes 0-'));
     const type = up.res.headers['content-type'] ?? '';
-    if (ctx.method === 'GET' && fromStart && (MP4_TYPES.test(type) || MP4_NAMES.test(url.pathname))) {
+    if (ctx.method === 'GET' && deps.cache.maxBytes > 0 && fromStart && (MP4_TYPES.test(type) || MP4_NAMES.test(url.pathname))) {
       const peeked = await peek(up.res, PEEK_BYTES, deps.policy.idleTimeoutMs, (bytes) => detectLayout(bytes, answer.total) !== 'unknown');
       if (peeked.timedOut) throw new ProxyError('upstream_timeout', 504, `The media host sent nothing for ${deps.policy.idleTimeoutMs} ms.`);
       if (peeked.broken) throw new ProxyError('upstream_truncated', 502, 'The media host closed the connection before the first bytes.');
