@@ -137,6 +137,12 @@ describe('sync: documents', () => {
     expect(await closed).toBe(CLOSE_CODES.forbidden);
   });
 
+  it('answers 404 for a room that does not exist, and opens the demo room (no members) to everyone', async () => {
+    const someone = await signUp(server.url, 'demo');
+    expect((await someone.get('/api/sync/rooms/no-such-room')).status).toBe(404);
+    expect(await roomDocuments(someone, 'demo')).toMatchObject({ roomId: 'demo', role: 'performer' });
+  });
+
   it('stops sharing with a member whose role was removed', async () => {
     const { owner, performer, docs } = await team();
     const a = client(owner);

@@ -18,9 +18,12 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
     requireVisitor(state);
     const members = ROOM_ID.test(roomId) ? (state.roomMembers?.(roomId) ?? []) : [];
     const role = ROOM_ID.test(roomId) ? (state.roomRole?.(roomId) ?? null) : null;
-    // Every room has its owner as a member: no members, no room.
-    if (members.length === 0) throw new HttpError(404, 'room_not_found', 'No such room.');
-    if (!role) throw new HttpError(403, 'not_a_member', 'This room is private: join it with an invite link.');
+    if (!role) {
+      // A room people made has its owner among its members: no role and no members, no such room.
+      // (The demo room has no members, but everyone has a role there.)
+      if (members.length === 0) throw new HttpError(404, 'room_not_found', 'No such room.');
+      throw new HttpError(403, 'not_a_member', 'This room is private: join it with an invite link.');
+    }
     return { role, members };
   };
 
