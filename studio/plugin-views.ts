@@ -1,9 +1,10 @@
 import hydraCore from '../plugins/hydra-core/client';
+import queueTrigger from '../plugins/queue-trigger/client';
 import type { ClientPlugin } from '../runtime/plugin/define';
 import type { NodeView } from './editor/editor-context';
 
 /** The plugins' browser entries, for what only the studio shows: node body views. */
-export const clientPlugins: readonly ClientPlugin<NodeView>[] = [hydraCore];
+export const clientPlugins: readonly ClientPlugin<NodeView>[] = [hydraCore, queueTrigger];
 
 /** Node body views from every plugin, by node type (only for types the plugin itself provides). */
 export function clientViews(plugins: readonly ClientPlugin<NodeView>[] = clientPlugins): Map<string, NodeView> {

@@ -1,4 +1,5 @@
 import { hydraCore } from '../plugins/hydra-core/manifest';
+import { queueTrigger } from '../plugins/queue-trigger/manifest';
 import { createRegistry, type Registry } from '../runtime/plugin/registry';
 import type { PluginManifest } from '../runtime/plugin/types';
 
@@ -7,7 +8,7 @@ import type { PluginManifest } from '../runtime/plugin/types';
  * all the player needs (no React, no views). The studio adds the client entries' views from
  * plugin-views.ts.
  */
-export const pluginManifests: readonly PluginManifest[] = [hydraCore];
+export const pluginManifests: readonly PluginManifest[] = [hydraCore, queueTrigger];
 
 export function createClientRegistry(): Registry {
   return createRegistry(pluginManifests);

@@ -5,6 +5,8 @@ import type { Telemetry } from '../../runtime/telemetry/events';
 import type { Online } from '../online';
 import type { PatchStore } from '../state/patch-store';
 import type { UiStore } from '../state/ui-store';
+import { createTriggerRunner, isTriggerLeader } from '../../plugins/queue-trigger/client';
+import { setParam } from '../state/patch-ops';
 import { patchStoreTarget } from './patch-store-target';
 
 export interface RoomSyncState {
@@ -51,6 +53,7 @@ export function createRoomSync(deps: RoomSyncDeps) {
   const store = createStore<RoomSyncState>(() => ({ mode: 'local', connection: undefined, role: undefined, roomState: undefined, peers: [], error: undefined }));
   let cleanup: Array<() => void> = [];
   let generation = 0;
+  let lastRefusal = 0;
 
   async function join(user: { id: string; name: string }) {
     const mine = ++generation;
@@ -87,6 +90,11 @@ export function createRoomSync(deps: RoomSyncDeps) {
     patch.setIdSuffix(connection.peerId.split(':')[2]!.slice(0, 4));
     const binding = bindPatch(handle, patchStoreTarget(patch), {
       readOnly: role === 'viewer',
+      onRefused: () => {
+        if (Date.now() - lastRefusal < 5000) return;
+        lastRefusal = Date.now();
+        ui.toast('You are watching this room: its patch can only be changed by its performers.', 'error');
+      },
       onDropped: (dropped) => ui.toast(`Part of the room's patch could not be shown (${dropped.slice(0, 3).join(', ')}${dropped.length > 3 ? '…' : ''}).`, 'error'),
     });
     const readState = () => {
@@ -116,6 +124,24 @@ export function createRoomSync(deps: RoomSyncDeps) {
       unsubscribers.push(patch.subscribe((s, before) => s.selection !== before.selection && presence.setEditing(s.selection)));
       presence.setEditing(patch.getState().selection);
     }
+    // Queue triggers run here, in the host page (never in the sandboxed renderer), in one studio of the room.
+    const canEdit = role === 'owner' || role === 'performer';
+    const triggers = createTriggerRunner({
+      patch: () => patch.getState().patch,
+      send: (command) => void api.send(command),
+      // Not an undo step of this performer's: the history takes the trigger's value along.
+      setParam: (nodeId, paramId, value) => patch.applyRemote(setParam(patch.getState().patch, nodeId, paramId, value), (p) => setParam(p, nodeId, paramId, value)),
+      isLeader: () => isTriggerLeader(connection.peerId, canEdit, store.getState().peers),
+    });
+    const noteQueue = () => {
+      const s = store.getState().roomState;
+      if (s) triggers.noteQueue({ nowPlaying: s.nowPlaying ? { entryId: s.nowPlaying.entry.entryId } : null, queue: s.queue });
+    };
+    noteQueue();
+    triggers.refresh();
+    unsubscribers.push(store.subscribe((s, before) => s.roomState !== before.roomState && noteQueue()));
+    unsubscribers.push(patch.subscribe((s, before) => s.patch !== before.patch && triggers.refresh()));
+    unsubscribers.push(() => triggers.close());
     cleanup = unsubscribers;
     store.setState({ mode: 'room', role });
     ui.toast(role === 'viewer' ? 'Watching this room live (read-only).' : 'Live: this room is shared with everyone in it.');
@@ -142,7 +168,7 @@ export function createRoomSync(deps: RoomSyncDeps) {
     else if (!want && mode !== 'local') leave();
   }
 
-  return {
+  const api = {
     ...store,
     start() {
       online.account.subscribe(update);
@@ -158,6 +184,7 @@ export function createRoomSync(deps: RoomSyncDeps) {
     },
     leave,
   };
+  return api;
 }
 
 export type RoomSync = ReturnType<typeof createRoomSync>;

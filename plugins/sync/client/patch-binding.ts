@@ -29,6 +29,8 @@ export interface BindingOptions {
   readOnly?: boolean;
   /** Parts of the document that could not be shown (untrusted or inconsistent). */
   onDropped?(dropped: string[]): void;
+  /** A read-only person's edit was put back. */
+  onRefused?(): void;
 }
 
 /**
@@ -87,6 +89,7 @@ export function bindPatch(handle: PatchHandle, target: PatchTarget, options: Bin
       } finally {
         applying = false;
       }
+      options.onRefused?.();
       return;
     }
     synced = local;
