@@ -6,6 +6,8 @@ import { expect, test } from './fixtures';
  * command made offline is kept and sent once, and the audience's player follows the patch.
  */
 test.use({ viewport: { width: 1280, height: 720 } });
+// Two or three browsers at once, each with a software-rendered preview.
+test.beforeEach(() => test.slow());
 
 const PASSWORD = 'correct horse battery';
 const WRITE = { 'X-Patchroom-CSRF': '1' };
