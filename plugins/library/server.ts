@@ -29,7 +29,7 @@ export default defineServerPlugin({
       ctx.state.libraryItem = (id: string): LibraryItemRef | null => {
         const row = store.ownerOf(id);
         if (!row) return null;
-        if (row.kind === 'preset') return { kind: 'preset', id: row.id, title: row.title };
+        if (row.kind === 'preset') return { kind: 'preset', id: row.id, title: row.title, presetKind: row.preset_kind ?? 'patch', body: row.preset_body ?? '' };
         return row.url && row.mime_type ? { kind: 'media', id: row.id, title: row.title, url: row.url, mime: row.mime_type, duration: row.duration } : null;
       };
       return next();

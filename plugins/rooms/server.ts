@@ -21,13 +21,15 @@ export default defineServerPlugin({
     const demo = host.env.string('DEMO_ROOM', 'demo').trim();
     if (demo !== 'off') {
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(demo)) throw new Error(`DEMO_ROOM must be a room id (letters, digits, _ and -, up to 64); got "${demo}".`);
-      if (store.ensureOpenRoom(demo, 'Demo room')) host.log.info('demo room created', { room: demo });
+      const starter = host.env.string('DEMO_ROOM_PRESET', 's_ember-weave').trim() || null;
+      if (store.ensureOpenRoom(demo, 'Demo room', starter)) host.log.info('demo room created', { room: demo, starter });
     }
     const roleLookup: Middleware<RequestState> = (ctx, next) => {
       ctx.state.roomRole = (roomId: string) => {
         const room = store.room(roomId);
         return room ? accessRole(store, room, ctx.state) : null;
       };
+      ctx.state.roomStarter = (roomId: string) => store.starterOf(roomId);
       ctx.state.roomMembers = (roomId: string) => store.members(roomId).map(({ userId, name, role }) => ({ userId, name, role }));
       return next();
     };

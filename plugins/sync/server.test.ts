@@ -140,7 +140,14 @@ describe('sync: documents', () => {
   it('answers 404 for a room that does not exist, and opens the demo room (no members) to everyone', async () => {
     const someone = await signUp(server.url, 'demo');
     expect((await someone.get('/api/sync/rooms/no-such-room')).status).toBe(404);
-    expect(await roomDocuments(someone, 'demo')).toMatchObject({ roomId: 'demo', role: 'performer' });
+    const demo = await roomDocuments(someone, 'demo');
+    expect(demo).toMatchObject({ roomId: 'demo', role: 'performer' });
+    // It starts from a starter patch, so /play/demo shows something on a fresh install.
+    const c = client(someone);
+    await c.connected;
+    const patch = (await (await c.repo.find<PatchDoc>(demo.patchDocId as never)).doc()) as PatchDoc;
+    expect(Object.values(patch.nodes).map((n) => n.type)).toContain('hydra-core/out');
+    expect(Object.keys(patch.edges).length).toBeGreaterThan(0);
   });
 
   it('stops sharing with a member whose role was removed', async () => {

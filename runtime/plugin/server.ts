@@ -182,6 +182,8 @@ export interface RequestState {
   authError?: 'token_expired' | 'token_invalid' | 'session_ended';
   /** rooms: the caller's role in a room (null: no access). */
   roomRole?: (roomId: string) => RoomRole | null;
+  /** rooms: the library preset a room's own patch starts from (null: an empty patch). */
+  roomStarter?: (roomId: string) => string | null;
   /** rooms: a room's members and their roles (empty when the room does not exist). Read live: call it when needed. */
   roomMembers?: (roomId: string) => RoomMember[];
   /** library: an item the caller may use (queue a media item, show a preset), or null when there is none by that id. */
@@ -198,7 +200,7 @@ export interface RoomMember {
 
 export type LibraryItemRef =
   | { kind: 'media'; id: string; title: string; url: string; mime: string; /** Seconds, when known. */ duration: number | null }
-  | { kind: 'preset'; id: string; title: string };
+  | { kind: 'preset'; id: string; title: string; presetKind: 'patch' | 'code'; /** The patch JSON or the code, as stored. */ body: string };
 
 /**
  * An error a client caused (or may see): the host answers `{ error: { code, message } }` with this

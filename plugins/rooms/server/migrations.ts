@@ -44,4 +44,9 @@ export const roomsMigrations: readonly Migration<Database>[] = [
     version: 2,
     up: "ALTER TABLE rooms_rooms ADD COLUMN open_role TEXT CHECK (open_role IN ('performer', 'viewer'))",
   },
+  {
+    // The library preset a room's patch starts from (the demo room starts from a starter patch).
+    version: 3,
+    up: 'ALTER TABLE rooms_rooms ADD COLUMN starter_preset TEXT',
+  },
 ];

@@ -38,6 +38,7 @@ interface RoomRow {
   owner_id: string;
   created_at: number;
   open_role: 'performer' | 'viewer' | null;
+  starter_preset: string | null;
 }
 interface InviteRow {
   id: string;
@@ -75,7 +76,7 @@ export function roomStore(db: Database) {
   const role = db.prepare<[string, string], { role: RoomRole }>('SELECT role FROM rooms_members WHERE room_id = ? AND user_id = ?');
   const insertRoom = db.prepare('INSERT INTO rooms_rooms (id, name, visibility, owner_id, created_at) VALUES (?, ?, ?, ?, ?)');
   const insertOpenRoom = db.prepare(
-    "INSERT INTO rooms_rooms (id, name, visibility, owner_id, created_at, open_role) VALUES (?, ?, 'public', ?, ?, 'performer') ON CONFLICT (id) DO NOTHING",
+    "INSERT INTO rooms_rooms (id, name, visibility, owner_id, created_at, open_role, starter_preset) VALUES (?, ?, 'public', ?, ?, 'performer', ?) ON CONFLICT (id) DO NOTHING",
   );
   const upsertMember = db.prepare(
     `INSERT INTO rooms_members (room_id, user_id, user_name, role, joined_at) VALUES (?, ?, ?, ?, ?)
@@ -117,7 +118,8 @@ export function roomStore(db: Database) {
      * Makes a public room, owned by no account, where every signed-in account performs and everyone
      * else watches (the demo room). Leaves an existing room with that id as it is.
      */
-    ensureOpenRoom: (id: string, name: string) => insertOpenRoom.run(id, name, SERVER_OWNER, Date.now()).changes > 0,
+    ensureOpenRoom: (id: string, name: string, starterPreset: string | null) => insertOpenRoom.run(id, name, SERVER_OWNER, Date.now(), starterPreset).changes > 0,
+    starterOf: (roomId: string) => room.get(roomId)?.starter_preset ?? null,
     roomsOf: (userId: string) => mine.all(userId).map((r) => ({ ...toRoom(r), role: r.role })),
     members: (roomId: string): Member[] => members.all(roomId).map((m) => ({ userId: m.user_id, name: m.user_name, role: m.role, joinedAt: m.joined_at })),
     setRole: (roomId: string, userId: string, newRole: 'performer' | 'viewer') => setRole.run(newRole, roomId, userId).changes > 0,

@@ -42,16 +42,16 @@ export function roomDocs(db: Database, repo: Repo, journal: DocJournal) {
     rooms: () => [...byRoom.values()],
 
     /**
-     * The room's documents, made on first use: an empty patch and an empty room state. They reach
+     * The room's documents, made on first use: the starter patch (else an empty one) and an empty room state. They reach
      * the storage before the row naming them is written, so a room's documents always load.
      */
-    ensure(roomId: string, members: RoomStateDoc['members']): Promise<RoomDocIds> {
+    ensure(roomId: string, members: RoomStateDoc['members'], starter?: PatchDoc): Promise<RoomDocIds> {
       const known = byRoom.get(roomId);
       if (known) return Promise.resolve(known);
       let pending = creating.get(roomId);
       if (!pending) {
         pending = (async () => {
-          const patch = repo.create<PatchDoc>({ version: PATCH_VERSION, nodes: {}, edges: {} });
+          const patch = repo.create<PatchDoc>(starter ?? { version: PATCH_VERSION, nodes: {}, edges: {} });
           const state = repo.create<RoomStateDoc>({ roomId, queue: [], nowPlaying: null, activePreset: null, members, seq: 0 });
           journal.created(patch as never);
           journal.created(state as never);

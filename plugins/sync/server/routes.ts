@@ -4,6 +4,7 @@ import { HttpError, requireVisitor, type RequestState, type RoomMember, type Roo
 import { QUEUE_LIMITS, type CommandsResponse, type RoomDocuments } from '../protocol';
 import type { RoomDocs } from './room-docs';
 import { membersRecord, type RoomQueue } from './room-queue';
+import { starterPatch } from './starter-patch';
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -27,10 +28,13 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
     return { role, members };
   };
 
+  const ensureDocs = (state: RequestState, roomId: string, members: RoomMember[]) =>
+    docs.ensure(roomId, membersRecord(members), docs.ofRoom(roomId) ? undefined : starterPatch(state, roomId));
+
   router.get('/rooms/:roomId', async (ctx) => {
     const roomId = ctx.params.roomId!;
     const { role, members } = roomOf(ctx.state, roomId);
-    const ids = await docs.ensure(roomId, membersRecord(members));
+    const ids = await ensureDocs(ctx.state, roomId, members);
     await queue.refreshMembers(roomId, members);
     const body: RoomDocuments = { roomId, patchDocId: ids.patchDocId, stateDocId: ids.stateDocId, role };
     ctx.body = body;
@@ -43,7 +47,7 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
     if (!Array.isArray(commands) || commands.length === 0 || commands.length > QUEUE_LIMITS.commandsPerRequest) {
       throw new HttpError(400, 'invalid_input', `commands must be a list of 1 to ${QUEUE_LIMITS.commandsPerRequest} commands.`);
     }
-    await docs.ensure(roomId, membersRecord(members));
+    await ensureDocs(ctx.state, roomId, members);
     const userId = ctx.state.user?.id ?? `guest:${ctx.state.guest!.id}`;
     const { results, events } = await queue.run(roomId, commands, { role, userId, members, item: (id) => ctx.state.libraryItem?.(id) ?? null });
     ctx.state.telemetry.setContext({ room_id: roomId });
