@@ -1,6 +1,6 @@
 import { useStore } from 'zustand';
 import { useOnline } from '../online';
-import { QueueAdd, queueDragProps } from '../sync/QueueAdd';
+import { QueueAdd, queueDragProps, ShowInRoom } from '../sync/QueueAdd';
 import type { LibraryItem, LibraryQuery } from './library-api';
 
 /** The listed items (the last answer, kept while a newer search loads), the empty state and "Load more". */
@@ -40,7 +40,7 @@ export function LibraryResults({ opening, onPick }: { opening: string | undefine
               </span>
               {item.description && <small className="pr-library-item-text">{item.description}</small>}
             </button>
-            {item.kind === 'media' && <QueueAdd item={item} />}
+            {item.kind === 'media' ? <QueueAdd item={item} /> : <ShowInRoom item={item} />}
             {item.tags.length > 0 && (
               <span className="pr-tags">
                 {item.tags.map((tag) => (

@@ -3,14 +3,11 @@ import { useStore } from 'zustand';
 import type { RoomConnection } from '../../plugins/sync/client';
 import type { QueueEntry } from '../../plugins/sync/protocol';
 import { useStudio } from '../app/studio';
+import { LIBRARY_ITEM_DRAG, pendingTitles, presetTitles } from './queue-shared';
 import type { RoomSync } from './room-sync';
 
-/** Drag types: a library item (from the library panel) and a queue entry (reordering). */
-export const LIBRARY_ITEM_DRAG = 'application/x-patchroom-item';
+/** Drag type of a queue entry (reordering). */
 const ENTRY_DRAG = 'application/x-patchroom-entry';
-
-/** Titles of items added from this studio, for the pending rows (the command itself only has the id). */
-export const pendingTitles = new Map<string, string>();
 
 /**
  * The room's media queue (live rooms only): now playing with Skip, the upcoming entries (drag to
@@ -89,6 +86,21 @@ function Queue({ sync }: { sync: RoomSync }) {
         )}
       </header>
       <div className="pr-queue-body">
+        <div className="pr-now-playing" data-testid="room-shows">
+          <small>Room shows</small>
+          {roomState?.activePreset ? (
+            <>
+              <strong data-testid="room-preset">{presetTitles.get(roomState.activePreset) ?? roomState.activePreset}</strong>
+              {canEdit && (
+                <button type="button" onClick={() => send({ type: 'set_preset', presetId: null })} title="Show the room’s own patch again" data-testid="room-show-patch">
+                  Show the patch
+                </button>
+              )}
+            </>
+          ) : (
+            <strong>its patch</strong>
+          )}
+        </div>
         <div className="pr-now-playing" data-testid="now-playing">
           {nowPlaying ? (
             <>

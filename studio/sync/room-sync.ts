@@ -74,6 +74,10 @@ export function createRoomSync(deps: RoomSyncDeps) {
     }
     if (mine !== generation) return void connection.close();
     store.setState({ connection });
+    // Refused by the sync server (a role taken away, or the room gone): ask the rooms API what changed.
+    connection.status.subscribe((s, before) => {
+      if (s.stopped === 'forbidden' && before.stopped !== 'forbidden' && mine === generation) void online.currentRoom.load();
+    });
     let opened;
     try {
       opened = await connection.ready;
@@ -147,7 +151,7 @@ export function createRoomSync(deps: RoomSyncDeps) {
     ui.toast(role === 'viewer' ? 'Watching this room live (read-only).' : 'Live: this room is shared with everyone in it.');
   }
 
-  function leave() {
+  function leave(restore = true) {
     generation++;
     for (const c of cleanup) c();
     cleanup = [];
@@ -155,7 +159,7 @@ export function createRoomSync(deps: RoomSyncDeps) {
     void connection?.close();
     patch.setIdSuffix('');
     store.setState({ mode: 'local', connection: undefined, role: undefined, roomState: undefined, peers: [] });
-    if (mode === 'room') deps.restoreLocal();
+    if (mode === 'room' && restore) deps.restoreLocal();
   }
 
   function update() {
@@ -163,9 +167,14 @@ export function createRoomSync(deps: RoomSyncDeps) {
     const account = online.account.getState();
     const room = online.currentRoom.getState();
     const want = account.status === 'signed-in' && account.user !== undefined && room.room !== undefined;
-    const { mode } = store.getState();
+    const { mode, role } = store.getState();
     if (want && mode === 'local' && !store.getState().error) void join(account.user!);
     else if (!want && mode !== 'local') leave();
+    else if (want && mode === 'room' && room.role !== undefined && room.role !== role) {
+      // Promoted or demoted meanwhile: join again with the new rights (the patch stays on screen).
+      leave(false);
+      void join(account.user!);
+    }
   }
 
   const api = {
