@@ -1,10 +1,11 @@
 import hydraCore from '../plugins/hydra-core/client';
 import queueTrigger from '../plugins/queue-trigger/client';
+import videoInput from '../plugins/video-input/client';
 import type { ClientPlugin } from '../runtime/plugin/define';
 import type { NodeView } from './editor/editor-context';
 
 /** The plugins' browser entries, for what only the studio shows: node body views. */
-export const clientPlugins: readonly ClientPlugin<NodeView>[] = [hydraCore, queueTrigger];
+export const clientPlugins: readonly ClientPlugin<NodeView>[] = [hydraCore, queueTrigger, videoInput];
 
 /** Node body views from every plugin, by node type (only for types the plugin itself provides). */
 export function clientViews(plugins: readonly ClientPlugin<NodeView>[] = clientPlugins): Map<string, NodeView> {

@@ -6,6 +6,7 @@ import type { Registry } from '../plugin/registry';
 import { instrument } from '../sandbox/instrument';
 import { canonicalPatch } from './canonical';
 import { codeForms } from './code-forms';
+import { compilePatch } from './compile';
 import { identify } from './code-ids';
 import { layout } from './code-layout';
 import { at, readProgram } from './code-read';
@@ -38,6 +39,7 @@ export function codeToPatch(code: string, registry: Registry, options: CodeToPat
   const forms = codeForms(registry);
   if (!forms.hasCodeNodes) return fail('code-nodes-missing', 'The hydra-core plugin with its code and script nodes is not loaded, so code cannot become a patch.');
 
+  code = withoutHintSetup(code, parseProgram(code), registry, options.hint);
   const read = readProgram(code, parseProgram(code), forms, (type) => registry.node(type)?.outputs[0]?.id ?? '');
   if (read.issues.length > 0) return { ok: false, issues: read.issues };
   const { nodes, edges, roots, carried } = identify(read.statements, registry, options.hint);
@@ -53,6 +55,24 @@ export function codeToPatch(code: string, registry: Registry, options: CodeToPat
   const issues = validatePatch(patch, registry);
   const ours = issues.filter((i) => !(i.node !== undefined && carried.includes(i.node)));
   return hasErrors(ours) ? { ok: false, issues } : { ok: true, patch, issues };
+}
+
+/**
+ * Blanks the top-level statements that are the hint's own set-up lines (`s0.initVideo(…)` of its
+ * video nodes): they belong to those nodes, which the hint keeps, and read as scripts they would
+ * bind the source twice. Blanked with spaces, so every position in the code stays where it was.
+ */
+function withoutHintSetup(code: string, program: Program, registry: Registry, hint: Patch | undefined): string {
+  if (!hint) return code;
+  const setup = new Set(compilePatch(hint, registry).setup);
+  if (setup.size === 0) return code;
+  let result = code;
+  for (const statement of program.body) {
+    if (statement.type !== 'ExpressionStatement') continue;
+    const text = code.slice(statement.start, statement.end).replace(/;\s*$/, '').trim();
+    if (setup.has(text)) result = result.slice(0, statement.start) + code.slice(statement.start, statement.end).replace(/[^\n]/g, ' ') + result.slice(statement.end);
+  }
+  return result;
 }
 
 const OPTIONS: Options = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, preserveParens: true };

@@ -25,6 +25,8 @@ export interface CompileResult {
   ok: boolean;
   /** Readable Hydra code: runs unchanged in the hydra web editor. Empty when `ok` is false. */
   code: string;
+  /** The set-up statements at its top (`s0.initVideo(…)`), as nodes gave them. */
+  setup: string[];
   /** 1-based line in `code` where each node's own text sits. */
   nodeLines: Record<string, number>;
   issues: PatchIssue[];
@@ -38,12 +40,14 @@ export interface CompileResult {
  */
 export function compilePatch(patch: Patch, registry: Registry): CompileResult {
   const issues = validatePatch(patch, registry);
-  if (hasErrors(issues)) return { ok: false, code: '', nodeLines: {}, issues };
+  if (hasErrors(issues)) return { ok: false, code: '', setup: [], nodeLines: {}, issues };
 
   const nodes = new Map(patch.nodes.map((n) => [n.id, n]));
   const incoming = new Map<string, PatchEdge>();
   for (const e of patch.edges) incoming.set(`${e.to.node}\u0000${e.to.port}`, e);
   const memo = new Map<string, string>();
+  const sources = assignSources(patch, registry);
+  const setups = new Map<string, string[]>();
 
   const compileNode = (node: PatchNode): string => {
     const cached = memo.get(node.id);
@@ -79,6 +83,19 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
         const edge = edgeInto(port);
         return edge ? compileNode(nodes.get(edge.from.node)!) : undefined;
       },
+      source: () => {
+        const slot = sources.get(node.id);
+        if (slot instanceof Error) throw slot;
+        if (slot === undefined) throw new Error(`node type ${def.type} does not claim a source (claimsSource)`);
+        return slot;
+      },
+      setup: (statement) => {
+        const text = statement.trim();
+        if (text.includes('\n')) throw new Error('a set-up statement is one line');
+        const list = setups.get(node.id) ?? [];
+        if (text && !list.includes(text)) list.push(text);
+        setups.set(node.id, list);
+      },
     });
   };
 
@@ -98,8 +115,13 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
     statements.push(statements.length && ASI_HAZARD.test(statement.replace(MARKS, '')) ? `;${statement}` : statement);
   }
 
+  // Set-up first (sources bound before any chain reads them), one line each, in node-id order.
+  const setup = [...setups.entries()].sort(([a], [b]) => compareIds(a, b)).flatMap(([id, list]) => list.map((text) => ({ id, text })));
+  if (setup.length && statements.length && ASI_HAZARD.test(statements[0]!.replace(MARKS, ''))) statements[0] = `;${statements[0]}`;
+  const blocks = setup.length ? [setup.map(({ id, text }) => `${MARK_OPEN}${id}${MARK_CLOSE}${text}`).join('\n'), ...statements] : statements;
+
   const nodeLines: Record<string, number> = {};
-  const lines = statements.join('\n\n').split('\n');
+  const lines = blocks.join('\n\n').split('\n');
   const code = lines
     .map((line, index) => {
       for (const match of line.matchAll(MARKS)) {
@@ -109,7 +131,7 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
       return line.replace(MARKS, '');
     })
     .join('\n');
-  return { ok: true, code: code === '' ? '' : `${code}\n`, nodeLines, issues };
+  return { ok: true, code: code === '' ? '' : `${code}\n`, setup: setup.map((s) => s.text), nodeLines, issues };
 }
 
 /** Compiles a patch into a program the executor can apply, or returns the issues that stop it. */
@@ -123,16 +145,64 @@ export function patchToProgram(patch: Patch, registry: Registry, meta: Omit<Prog
   return { ok: true, program, issues: result.issues };
 }
 
-/** Where a node's inputs come from while it compiles: whether a port has an edge, and the text fed into it. */
+/** Where a node's inputs come from while it compiles, and what it may claim and set up. */
 interface NodeInputs {
   connected(port: string): boolean;
   upstream(port: string): string | undefined;
+  source(): string;
+  setup(statement: string): void;
+}
+
+const SOURCE_SLOTS = ['s0', 's1', 's2', 's3'] as const;
+
+/**
+ * Which external source each `claimsSource` node binds. A node that names a source in its `source`
+ * parameter gets it (a second claim on one source is an error for the later node, by id); nodes set
+ * to `auto` take, in id order, the lowest source that no node names, so that reading nodes (src(s1)
+ * fed by code elsewhere) keep theirs.
+ */
+function assignSources(patch: Patch, registry: Registry): Map<string, string | Error> {
+  const result = new Map<string, string | Error>();
+  const named = (node: PatchNode): string | undefined => {
+    const value = node.params?.source;
+    const def = registry.node(node.type)?.params.find((p) => p.id === 'source');
+    const slot = typeof value === 'string' ? value : def?.type === 'choice' ? def.default : undefined;
+    return slot && (SOURCE_SLOTS as readonly string[]).includes(slot) ? slot : undefined;
+  };
+  const ordered = [...patch.nodes].sort((a, b) => compareIds(a.id, b.id));
+  const taken = new Map<string, string>();
+  for (const node of ordered) {
+    const slot = named(node);
+    if (slot && !registry.node(node.type)?.claimsSource && !taken.has(slot)) taken.set(slot, node.id);
+  }
+  const claimers = ordered.filter((n) => registry.node(n.type)?.claimsSource);
+  for (const node of claimers) {
+    const slot = named(node);
+    if (!slot) continue;
+    const holder = taken.get(slot);
+    const claimed = holder !== undefined && result.get(holder) === slot;
+    if (claimed) result.set(node.id, new Error(`${slot} is already bound by node "${holder}"; choose another source`));
+    else {
+      taken.set(slot, node.id);
+      result.set(node.id, slot);
+    }
+  }
+  for (const node of claimers) {
+    if (result.has(node.id)) continue;
+    const free = SOURCE_SLOTS.find((s) => !taken.has(s));
+    if (!free) result.set(node.id, new Error('all four sources s0–s3 are in use by other nodes'));
+    else {
+      taken.set(free, node.id);
+      result.set(node.id, free);
+    }
+  }
+  return result;
 }
 
 /** The context a node's compile function gets; shared by whole-patch and single-node compilation. */
 function makeContext(node: PatchNode, def: NodeDefinition, inputs: NodeInputs): CompileContext {
   const params = new Map(def.params.map((p) => [p.id, p]));
-  const { connected, upstream } = inputs;
+  const { connected, upstream, source, setup } = inputs;
   const stored = (id: string): ParamValue | undefined => (node.params && Object.hasOwn(node.params, id) ? node.params[id] : undefined);
   const paramDef = (id: string): ParamDefinition => {
     const p = params.get(id);
@@ -155,6 +225,8 @@ function makeContext(node: PatchNode, def: NodeDefinition, inputs: NodeInputs): 
     inline,
     texture: (port) => upstream(port) ?? DEFAULT_TEXTURE,
     connected,
+    source,
+    setup,
     number,
     choice: (id) => {
       const p = paramDef(id);
@@ -183,8 +255,15 @@ function makeContext(node: PatchNode, def: NodeDefinition, inputs: NodeInputs): 
  */
 export function compileNodeText(def: NodeDefinition, params: PatchNode['params'] = {}, inputs: Readonly<Record<string, string>> = {}): string {
   const node: PatchNode = { id: '', type: def.type, params };
+  // On its own a node binds the source it names, else s0; its set-up is not part of its text.
+  const named = typeof params?.source === 'string' && (SOURCE_SLOTS as readonly string[]).includes(params.source) ? params.source : 's0';
   const text = def.compile(
-    makeContext(node, def, { connected: (port) => Object.hasOwn(inputs, port), upstream: (port) => (Object.hasOwn(inputs, port) ? inputs[port] : undefined) }),
+    makeContext(node, def, {
+      connected: (port) => Object.hasOwn(inputs, port),
+      upstream: (port) => (Object.hasOwn(inputs, port) ? inputs[port] : undefined),
+      source: () => named,
+      setup: () => {},
+    }),
   );
   if (typeof text !== 'string') throw new TypeError(`compile returned ${typeof text}, not a string`);
   return inline(text);

@@ -1,3 +1,4 @@
+import type { ExecutorEvent } from '../executor/executor';
 import type { PluginManifest } from './types';
 
 /**
@@ -21,6 +22,11 @@ export interface ClientPlugin<View = unknown> {
    * knows no React. A view that throws shows its node as crashed; the editor carries on.
    */
   views?: Readonly<Record<string, View>>;
+  /**
+   * Runtime hook: what the studio preview's executor reports (states, errors, video sources), for
+   * views that show it. Must not throw; a hook that throws is ignored.
+   */
+  onExecutorEvent?: (event: ExecutorEvent) => void;
 }
 
 export function defineClientPlugin<const T extends ClientPlugin>(plugin: T): T {

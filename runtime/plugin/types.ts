@@ -67,6 +67,17 @@ export interface CompileContext {
   number(paramId: string): string;
   /** The stored value of a choice or text parameter (validated against the definition). */
   choice(paramId: string): string;
+  /**
+   * The external source (s0–s3) this node binds, for nodes with `claimsSource`: its `source`
+   * parameter when that names one, else the lowest source no other node names or claims (nodes
+   * taken in id order, so the same patch always gets the same sources). Throws when none is free.
+   */
+  source(): string;
+  /**
+   * Adds a top-level statement that runs before the outputs' statements (`s0.initVideo(…)`):
+   * set-up that a texture expression cannot hold. Emitted once, in node-id order.
+   */
+  setup(statement: string): void;
   /** Formats arguments for a call, dropping trailing ones that equal their defaults. */
   args(paramIds: readonly string[]): string;
   /** Appends a method call to a texture chain (`base.call`); the compiler lays chains out one call per line. */
@@ -95,6 +106,8 @@ export interface NodeDefinition {
   compile(ctx: CompileContext): string;
   /** Words the palette search should also match. */
   keywords?: readonly string[];
+  /** The node binds one of the external sources s0–s3 (video, camera…): see `CompileContext.source`. */
+  claimsSource?: boolean;
 }
 
 export interface PluginManifest {

@@ -5,6 +5,7 @@ import { FALLBACK_PROGRAM } from '../../runtime/executor/fallback';
 import type { Patch } from '../../runtime/patch/schema';
 import type { Registry } from '../../runtime/plugin/registry';
 import type { Telemetry } from '../../runtime/telemetry/events';
+import { clientPlugins } from '../plugin-views';
 import type { RunStore } from '../state/run-store';
 import { upstreamPatch } from './subgraph';
 
@@ -27,6 +28,13 @@ export function createPreviewRunner(container: HTMLElement, registry: Registry, 
       if (event.program === wanted || event.phase !== 'apply') run.setState({ error: { ...event.error, phase: event.phase } });
     } else if (event.type === 'applied' && event.program === wanted) run.setState({ error: undefined });
     else if (event.type === 'fatal') run.setState({ error: { kind: 'invalid', message: event.message, phase: 'apply' } });
+    for (const plugin of clientPlugins) {
+      try {
+        plugin.onExecutorEvent?.(event);
+      } catch {
+        // a plugin's view state must not break the preview
+      }
+    }
   });
 
   function apply(program: Program) {

@@ -1,0 +1,69 @@
+import type { Page } from '@playwright/test';
+import { startFakeUpstream, type FakeUpstream } from '../plugins/media-proxy/test-support/fake-upstream';
+import { expect, expectNonBlank, test } from './fixtures';
+
+/** The video input node in the studio: it compiles to s0.initVideo + src(s0), and its body says how the video is doing. */
+test.use({ viewport: { width: 1280, height: 720 } });
+
+let upstream: FakeUpstream;
+test.beforeAll(async () => {
+  upstream = await startFakeUpstream();
+});
+test.afterAll(async () => {
+  await upstream?.close();
+});
+
+async function addNode(page: Page, query: string, at: { x: number; y: number }) {
+  await page.mouse.move(at.x, at.y);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('palette')).toBeVisible();
+  await page.getByTestId('palette-search').fill(query);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('palette')).toBeHidden();
+}
+
+async function connect(page: Page, from: [string, string], to: [string, string]) {
+  const a = await page.locator(`[data-node-id="${from[0]}"] [data-port="${from[1]}"] .output-socket`).boundingBox();
+  const b = await page.locator(`[data-node-id="${to[0]}"] [data-port="${to[1]}"] .input-socket`).boundingBox();
+  if (!a || !b) throw new Error(`socket not found: ${from.join('.')} → ${to.join('.')}`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+async function setUrl(page: Page, node: string, url: string) {
+  const field = page.getByTestId(`param-${node}-url`);
+  await field.fill(url);
+  await field.press('Control+Enter');
+}
+
+test('a video node plays its URL through the proxy and shows its state; a missing file shows why', async ({ page, consoleErrors }) => {
+  await page.goto('/studio');
+  await expect(page.getByTestId('studio')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio?.run().status)).toMatch(/running|recovered|fallback/);
+  const box = (await page.getByTestId('editor').boundingBox())!;
+  await addNode(page, 'video', { x: box.x + 160, y: box.y + 200 });
+  await addNode(page, 'out', { x: box.x + 520, y: box.y + 200 });
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.patch().nodes.map((n) => n.type).sort())).toEqual(['hydra-core/out', 'video-input/video']);
+  const video = (await page.evaluate(() => window.patchroomStudio.patch().nodes.find((n) => n.type === 'video-input/video')!.id))!;
+  const state = page.locator(`[data-node-id="${video}"] [data-testid=video-state]`);
+
+  const url = upstream.url('moov-at-end.mp4');
+  await setUrl(page, video, url);
+  await connect(page, [video, 'out'], ['out1', 'in']);
+  await expect.poll(() => page.evaluate(() => window.patchroomStudio.code())).toBe(`s0.initVideo(${JSON.stringify(url)})\n\nsrc(s0)\n  .out()\n`);
+  await expect(state).toHaveAttribute('data-state', 'playing', { timeout: 20_000 });
+  await expect(state).toContainText(/s0: playing · first frame in \d+ ms/);
+  const stats = await page.evaluate(() => window.patchroomStudio.probe());
+  expectNonBlank(stats!, 'the video in the preview');
+  expect(consoleErrors).toEqual([]);
+
+  const missing = upstream.url('gone.mp4');
+  await setUrl(page, video, missing);
+  await expect(state).toHaveAttribute('data-state', 'error', { timeout: 20_000 });
+  await expect(state).toHaveAttribute('data-error-class', 'upstream_http_error');
+  await expect(state).toContainText("the video's server answered HTTP 404");
+  // The browser logs the failed requests themselves (the video's, and the proxy diagnosis); nothing else.
+  for (const error of consoleErrors) expect(error).toMatch(/status of 404/);
+});
