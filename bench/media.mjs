@@ -4,6 +4,8 @@
 //                     the media proxy ÷ the same file downloaded straight from the static file server
 //                     the proxy reads from, in the same run (median of alternating rounds; target ≥ 0.9)
 //
+//   bare_pipe_vs_direct  the same for a bare Node pipe (request upstream, pipe the body, nothing
+//                     else) in a process of its own: the cost of one more hop on this machine, for scale
 //   first_frame_*     the browser first-frame figures, from bench/video-first-frame.mjs (see there)
 //
 // Sections: each is an async function that gets the shared context ({ server, upstream, filesDir })
@@ -60,8 +62,22 @@ if (process.argv[1] === import.meta.filename && process.argv[2] === '--serve') {
   process.on('disconnect', () => process.exit(0));
 }
 
-function startStaticServer(dir) {
-  const child = fork(import.meta.filename, ['--serve', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+// A bare pipe for comparison: the least any Node proxy does (one request upstream, its body piped
+// to the client), no checks. Tells how much of the gap to direct serving is the extra hop itself.
+if (process.argv[1] === import.meta.filename && process.argv[2] === '--pipe') {
+  const upstream = process.argv[3];
+  const server = createServer((req, res) => {
+    request(`${upstream}${req.url}`, { agent: false }, (up) => {
+      res.writeHead(up.statusCode, { 'Content-Type': up.headers['content-type'], 'Content-Length': up.headers['content-length'] });
+      up.pipe(res);
+    }).end();
+  });
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+function startChild(args) {
+  const child = fork(import.meta.filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', ({ port }) => resolve({ origin: `http://127.0.0.1:${port}`, stop: () => child.kill() }));
@@ -101,24 +117,30 @@ export async function proxySection(ctx) {
   await download(proxied);
   // Rounds alternate which path goes first; each round's ratio compares two downloads made back to
   // back, so load from other processes on the machine mostly cancels out. The figure is the median.
-  const rates = { direct: [], proxy: [] };
+  const piped = `${ctx.pipe.origin}/${name}`;
+  const rates = { direct: [], proxy: [], pipe: [] };
   const ratios = [];
+  const pipeRatios = [];
   for (let i = 0; i < ROUNDS; i++) {
     const round_ = {};
-    for (const [kind, url] of i % 2 ? [['proxy', proxied], ['direct', direct]] : [['direct', direct], ['proxy', proxied]]) {
+    const order = [['direct', direct], ['proxy', proxied], ['pipe', piped]];
+    for (const [kind, url] of i % 2 ? order.reverse() : order) {
       const res = await download(url);
       if (res.status !== 200 || res.bytes !== size) throw new Error(`${kind} download: status ${res.status}, ${res.bytes} of ${size} bytes`);
       round_[kind] = res.bytes / 1e6 / (res.ms / 1000);
       rates[kind].push(round_[kind]);
     }
     ratios.push(round_.proxy / round_.direct);
+    pipeRatios.push(round_.pipe / round_.direct);
   }
   log(`file: ${round(size / 1e6, 1)} MB, ${ROUNDS} rounds`);
   log(`direct static serving: median ${round(median(rates.direct), 0)} MB/s (${rates.direct.map((r) => round(r, 0)).join(', ')})`);
   log(`through the media proxy: median ${round(median(rates.proxy), 0)} MB/s (${rates.proxy.map((r) => round(r, 0)).join(', ')})`);
+  log(`bare Node pipe (no checks): median ${round(median(rates.pipe), 0)} MB/s (${rates.pipe.map((r) => round(r, 0)).join(', ')})`);
   log(`proxy ÷ direct per round: ${ratios.map((r) => round(r, 2)).join(', ')}`);
+  log(`bare pipe ÷ direct per round: ${pipeRatios.map((r) => round(r, 2)).join(', ')}`);
   rmSync(file, { force: true });
-  return { proxy_vs_direct: round(median(ratios), 3) };
+  return { proxy_vs_direct: round(median(ratios), 3), bare_pipe_vs_direct: round(median(pipeRatios), 3) };
 }
 
 const SECTIONS = { proxy: proxySection, first_frame: firstFrameSection };
@@ -146,7 +168,8 @@ async function main() {
     writeFileSync(join(client, 'sandbox', 'frame.html'), '<!doctype html><title>frame</title>');
     env.CLIENT_DIR = client;
   }
-  const upstream = await startStaticServer(filesDir);
+  const upstream = await startChild(['--serve', filesDir]);
+  const pipe = await startChild(['--pipe', upstream.origin]);
   const server = await startBuiltServer(env);
   const wanted = (process.env.BENCH_MEDIA_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim());
   const figures = {};
@@ -157,15 +180,16 @@ async function main() {
         log(`section ${name} skipped: no built player (run npm run build)`);
         continue;
       }
-      Object.assign(figures, await SECTIONS[name]({ server, upstream, filesDir, work, env }));
+      Object.assign(figures, await SECTIONS[name]({ server, upstream, pipe, filesDir, work, env }));
     }
   } finally {
     await server.stop();
     upstream.stop();
+    pipe.stop();
     rmSync(work, { recursive: true, force: true });
   }
   log(JSON.stringify(figures));
 }
 
 // Run as a script (not when another bench imports `download` or a section from here).
-if (process.argv[1] === import.meta.filename && process.argv[2] !== '--serve') await main();
+if (process.argv[1] === import.meta.filename && !['--serve', '--pipe'].includes(process.argv[2])) await main();
