@@ -25,5 +25,5 @@ export async function startBuiltServer(env = {}) {
     child.stdout.on('data', onData);
   });
   const stopped = new Promise((resolve) => child.once('exit', resolve));
-  return { url: `http://127.0.0.1:${port}`, stop: () => (child.kill('SIGTERM'), stopped) };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => (child.kill('SIGTERM'), stopped) };
 }

@@ -29,6 +29,8 @@ let clientDir: string;
 let port: number;
 let child: ChildProcess | undefined;
 const serverLines: string[] = [];
+let upgrades = 0;
+const upgradeMs: number[] = [];
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -47,7 +49,7 @@ async function startChild(): Promise<void> {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       CLIENT_DIR: clientDir,
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: 'debug',
       REGISTER_PER_IP_PER_HOUR: '1000',
       SYNC_COMPACT_MS: '500',
     },
@@ -63,7 +65,11 @@ async function startChild(): Promise<void> {
       buffered = lines.pop()!;
       for (const line of lines) {
         // Keep what matters; the access log of thousands of requests is drained and dropped.
-        if (!line.includes('"msg":"request"') && !line.includes('"msg":"upgrade"')) serverLines.push(line);
+        if (line.includes('"msg":"upgrade"')) {
+          upgrades += 1;
+          upgradeMs.push(Number(/"ms":(\d+)/.exec(line)?.[1] ?? 0));
+        }
+        else if (!line.includes('"msg":"request"')) serverLines.push(line);
         if (line.includes('"msg":"listening"')) {
           clearTimeout(timer);
           resolve();
@@ -122,7 +128,8 @@ it(`${CLIENTS} clients × ${COMMANDS_EACH} commands, socket kills, aborted reque
   const clients = await Promise.all(
     people.map(async (person, i) => {
       const random = seeded(1000 + i);
-      const sync: SyncClient = syncClient(url, person, { retryMs: 150 });
+      // Not below the handshake time: automerge-repo 2.5.6 replaces a socket still connecting at each retry tick.
+      const sync: SyncClient = syncClient(url, person, { retryMs: 1000 });
       const handle: DocHandle<RoomStateDoc> = await sync.find<RoomStateDoc>(docs.stateDocId);
       const outbox = new CommandOutbox(url, person, roomId, { abortChance: 0.15, abortWithinMs: 15, random });
       return { person, random, sync, handle, outbox, sent: 0 };
@@ -138,7 +145,7 @@ it(`${CLIENTS} clients × ${COMMANDS_EACH} commands, socket kills, aborted reque
   const killer = (async () => {
     const random = seeded(7);
     while (running) {
-      await new Promise((resolve) => setTimeout(resolve, 50 + random() * 100));
+      await new Promise((resolve) => setTimeout(resolve, 150 + random() * 200));
       const victim = clients[Math.floor(random() * clients.length)]!;
       const socket = victim.sync.adapter.socket as unknown as { close(): void; terminate?(): void } | undefined;
       if (!socket) continue;
@@ -195,7 +202,9 @@ it(`${CLIENTS} clients × ${COMMANDS_EACH} commands, socket kills, aborted reque
       .map((r) => [r.code, r.n]),
   );
   db.close();
-  console.log(`chaos: commands done in ${Math.round(commandsMs)} ms; close codes ${JSON.stringify(closeCodes)}; seq ${truth.seq}`);
+  const closedBy: Record<string, number> = {};
+  for (const line of serverLines) if (line.includes('sync socket closed')) closedBy[/"why":"([^"]*)"/.exec(line)?.[1] ?? '?'] = (closedBy[/"why":"([^"]*)"/.exec(line)?.[1] ?? '?'] ?? 0) + 1;
+  console.log(`chaos: commands done in ${Math.round(commandsMs)} ms; ${upgrades} upgrades (p50 ${[...upgradeMs].sort((a, b) => a - b)[upgradeMs.length >> 1]} ms, max ${Math.max(...upgradeMs)} ms); telemetry ${JSON.stringify(closeCodes)}; server closed sockets: ${JSON.stringify(closedBy)}; seq ${truth.seq}`);
 
   // Every client's room-state document converges on it.
   const converged = performance.now();

@@ -280,3 +280,42 @@ describe('sync: queue commands', () => {
     expect((await performer.post(path, { commands: [] })).status).toBe(400);
   });
 });
+
+describe('sync: shutdown and restart', () => {
+  it('closes sockets with 1001 at shutdown and keeps every change and queue entry across a restart', async () => {
+    const env = { REGISTER_PER_IP_PER_HOUR: '1000' };
+    const first = await startTestServer({ env });
+    const owner = await signUp(first.url, 'own');
+    const roomId = await createRoom(owner);
+    const [clip] = await seedMedia(owner, 1);
+    const docs = await roomDocuments(owner, roomId);
+    const a = syncClient(first.url, owner, { retryMs: 60_000 });
+    const patch = await a.find<PatchDoc>(docs.patchDocId);
+    patch.change((d) => {
+      d.name = 'kept';
+    });
+    const watcher = syncClient(first.url, owner, { retryMs: 60_000 });
+    const seen = await watcher.find<PatchDoc>(docs.patchDocId);
+    await eventually(() => expect(seen.doc().name).toBe('kept'));
+    expect((await owner.post(COMMANDS_PATH(roomId), { commands: [{ id: 'k1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
+    const closed = new Promise<number>((resolve) => a.adapter.socket!.addEventListener('close', (e) => resolve(e.code)));
+    await first.close();
+    expect(await closed).toBe(CLOSE_CODES.going_away);
+    await Promise.all([a.close(), watcher.close()]);
+
+    const second = await startTestServer({ env, dataDir: first.dataDir });
+    try {
+      const again = new (owner.constructor as new (base: string) => Person)(second.url);
+      for (const [name, cookie] of owner.cookies) again.cookies.set(name, cookie);
+      Object.assign(again, { id: owner.id, name: owner.name });
+      const b = syncClient(second.url, again);
+      clients.push(b);
+      expect((await b.find<PatchDoc>(docs.patchDocId)).doc().name).toBe('kept');
+      const state = await b.find<RoomStateDoc>(docs.stateDocId);
+      expect(state.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] });
+      expect((await again.post(COMMANDS_PATH(roomId), { commands: [{ id: 'k1', type: 'add', itemId: clip }] })).body.results).toEqual([{ id: 'k1', status: 'ack', seq: 1 }]);
+    } finally {
+      await second.destroy();
+    }
+  });
+});

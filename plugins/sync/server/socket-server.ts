@@ -315,6 +315,7 @@ export class SyncSocketServer extends NodeWSServerAdapter {
     if (conn.closing) return;
     conn.closing = true;
     conn.held = null;
+    this.#options.log.debug('sync socket closed', { reason, why, peer_id: conn.peerId });
     try {
       conn.ws.close(CLOSE_CODES[reason], why.slice(0, 120));
     } catch {

@@ -1,0 +1,230 @@
+// Room sync benchmark: prints its figures, then one line of JSON.
+//
+//   reconcile_p95_ms   50 clients offline with pending queue commands (and room changes they
+//                      missed) reconnect at once; per client, the time until its outbox is
+//                      acknowledged and its room-state document holds every result (target ≤ 250)
+//   fanout_p95_ms      one patch change by one performer until it reached each of 50 clients (≤ 100)
+//   rss_mb_200_rooms   the server's resident memory with 200 active rooms (documents loaded,
+//                      a client syncing each, queues filled)
+//
+// Needs `npm run build`. Runs the built server on a free port with a throw-away data dir; the
+// clients are automerge-repo's own (BrowserWebSocketClientAdapter), in this process.
+import http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Repo } from '@automerge/automerge-repo';
+import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { startBuiltServer } from './built-server.mjs';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 20);
+const RECONCILE_ROUNDS = Number(process.env.BENCH_RECONCILE_ROUNDS ?? 3);
+const ROOMS = Number(process.env.BENCH_ROOMS ?? 200);
+
+const log = (line) => process.stdout.write(`${line}\n`);
+const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// automerge-repo's client adapter opens `new WebSocket(url)` itself; in Node that sends no cookie.
+// ws makes its handshake with http.request, looked up at each call: add the headers registered
+// for the URL's `as` key (a browser sends its cookies and Origin by itself).
+const handshakeHeaders = new Map();
+const request = http.request;
+http.request = function (...args) {
+  const options = args[0];
+  const key = typeof options?.path === 'string' ? /[?&]as=([\w-]+)/.exec(options.path)?.[1] : undefined;
+  if (key && handshakeHeaders.has(key)) options.headers = { ...options.headers, ...handshakeHeaders.get(key) };
+  return request.apply(this, args);
+};
+
+class Person {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+  }
+  cookie() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  async call(method, path, body) {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { 'Content-Type': 'application/json', 'X-Patchroom-CSRF': '1', Cookie: this.cookie() },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+  async signUp(name) {
+    const body = await this.call('POST', '/api/auth/register', { username: name, password: 'password for the bench' });
+    this.id = body.user.id;
+    return this;
+  }
+}
+
+/** An automerge-repo client as `who`, guarded against the 2.5.6 client bugs (see plugins/sync/testing.ts). */
+function syncClient(base, who) {
+  const key = randomBytes(9).toString('base64url');
+  handshakeHeaders.set(key, { Cookie: who.cookie(), Origin: base });
+  const adapter = new BrowserWebSocketClientAdapter(`${base.replace(/^http/, "ws")}/sync?as=${key}`, 1000);
+  adapter.onError = () => {};
+  const send = adapter.send.bind(adapter);
+  adapter.send = (message) => {
+    try {
+      send(message);
+    } catch {
+      // socket not open: the reconnect resyncs
+    }
+  };
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = (...args) => {
+    connect(...args);
+    adapter.socket?.on?.('error', () => {});
+  };
+  const peerId = `u:${who.id}:${randomBytes(6).toString('base64url')}`;
+  const repo = new Repo({ network: [adapter], peerId });
+  const connected = () => new Promise((resolve) => repo.networkSubsystem.once('peer', resolve));
+  const first = connected();
+  return { repo, adapter, connected, find: async (id) => (await first, repo.find(id)) };
+}
+
+async function commands(who, roomId, list) {
+  return (await who.call('POST', `/api/sync/rooms/${roomId}/commands`, { commands: list })).results;
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-bench-sync-'));
+const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', LOG_LEVEL: 'warn', SYNC_SOCKETS_PER_USER: '64' });
+const base = server.url;
+const results = {};
+const repos = [];
+try {
+  log(`signing up ${CLIENTS} people…`);
+  const people = [];
+  for (let i = 0; i < CLIENTS; i++) people.push(await new Person(base).signUp(`bench${i}${randomBytes(3).toString('hex')}`));
+  const [owner] = people;
+  const { room } = await owner.call('POST', '/api/rooms', { name: 'Bench room' });
+  for (const person of people.slice(1)) {
+    const { token } = await owner.call('POST', `/api/rooms/${room.id}/invites`, { role: 'performer' });
+    await person.call('POST', '/api/rooms/join', { token });
+  }
+  const items = [];
+  for (let i = 0; i < 5; i++) {
+    const { item } = await owner.call('POST', '/api/library/media', { url: `https://archive.org/download/bench-sync-${randomUUID()}/clip.mp4`, mimeType: 'video/mp4', title: `Clip ${i}`, duration: 30 });
+    items.push(item.id);
+  }
+  const docs = await owner.call('GET', `/api/sync/rooms/${room.id}`);
+
+  // Fan-out: one performer changes the patch; each of the others sees it.
+  const clients = people.map((person) => ({ person, ...syncClient(base, person) }));
+  repos.push(...clients.map((c) => c.repo));
+  await Promise.all(
+    clients.map(async (c) => {
+      c.patch = await c.find(docs.patchDocId);
+      c.state = await c.find(docs.stateDocId);
+    }),
+  );
+  log(`fan-out: ${FANOUT_ROUNDS} changes to ${CLIENTS - 1} clients…`);
+  const fanout = [];
+  for (let round = 0; round < FANOUT_ROUNDS; round++) {
+    const marker = `m${round}`;
+    const arrived = clients.slice(1).map(
+      (c) =>
+        new Promise((resolve) => {
+          const check = () => {
+            if (c.patch.doc().name === marker) {
+              c.patch.off('change', check);
+              resolve(performance.now());
+            }
+          };
+          c.patch.on('change', check);
+        }),
+    );
+    const started = performance.now();
+    clients[round % CLIENTS].patch.change((d) => {
+      d.name = marker;
+      d.nodes[`n${round}`] = { type: 'hydra-core/osc', params: { frequency: round }, x: round * 10, y: 0 };
+    });
+    // The writer's own client sees it at once; everyone else is measured.
+    const writer = round % CLIENTS;
+    const times = await Promise.all(arrived.map((p, i) => (i + 1 === writer ? Promise.resolve(null) : p)));
+    for (const t of times) if (t !== null) fanout.push(t - started);
+    await sleep(150); // past automerge-repo's 100 ms sync throttle, so each round starts idle
+  }
+  results.fanout_p95_ms = round(quantile(fanout, 0.95));
+  log(`  p50 ${round(quantile(fanout, 0.5))} ms, p95 ${results.fanout_p95_ms} ms, max ${round(Math.max(...fanout))} ms over ${fanout.length} deliveries`);
+
+  // Reconcile: everyone offline, commands pending, the room moves on; then all reconnect at once.
+  log(`reconcile: ${CLIENTS} clients reconnect at once with pending commands, ${RECONCILE_ROUNDS} rounds…`);
+  const reconcile = [];
+  for (let round = 0; round < RECONCILE_ROUNDS; round++) {
+    for (const c of clients) c.repo.networkSubsystem.disconnect();
+    await sleep(300);
+    await commands(owner, room.id, [{ id: randomUUID(), type: 'clear' }, ...items.slice(0, 3).map((itemId) => ({ id: randomUUID(), type: 'add', itemId }))]);
+    const outboxes = clients.map(() => [0, 1].map(() => ({ id: randomUUID(), type: 'add', itemId: items[Math.floor(Math.random() * items.length)] })));
+    const started = performance.now();
+    const done = await Promise.all(
+      clients.map(async (c, i) => {
+        const joined = c.connected();
+        c.repo.networkSubsystem.reconnect();
+        // The outbox goes out as soon as the client is back (resent until answered).
+        let answers;
+        for (;;) {
+          try {
+            answers = await commands(c.person, room.id, outboxes[i]);
+            break;
+          } catch {
+            await sleep(20);
+          }
+        }
+        const seq = Math.max(...answers.map((a) => a.seq ?? 0));
+        await joined;
+        while (!(c.state.doc().seq >= seq)) await new Promise((resolve) => c.state.once('change', resolve));
+        return performance.now() - started;
+      }),
+    );
+    reconcile.push(...done);
+    await sleep(300);
+  }
+  results.reconcile_p95_ms = round(quantile(reconcile, 0.95));
+  log(`  p50 ${round(quantile(reconcile, 0.5))} ms, p95 ${results.reconcile_p95_ms} ms, max ${round(Math.max(...reconcile))} ms over ${reconcile.length} reconnects`);
+
+  // Memory: 200 active rooms (documents loaded and synced, queues filled, a patch each).
+  log(`memory: ${ROOMS} active rooms…`);
+  const owners = [];
+  for (let i = 0; i < Math.ceil(ROOMS / 100); i++) owners.push(await new Person(base).signUp(`benchowner${i}${randomBytes(3).toString('hex')}`));
+  const roomClients = owners.map((o) => ({ person: o, ...syncClient(base, o) }));
+  repos.push(...roomClients.map((c) => c.repo));
+  for (let r = 0; r < ROOMS; r++) {
+    const c = roomClients[r % roomClients.length];
+    const made = await c.person.call('POST', '/api/rooms', { name: `Room ${r}` });
+    const ids = await c.person.call('GET', `/api/sync/rooms/${made.room.id}`);
+    const patch = await c.find(ids.patchDocId);
+    await c.find(ids.stateDocId);
+    patch.change((d) => {
+      for (let n = 0; n < 8; n++) d.nodes[`n${n}`] = { type: 'hydra-core/osc', params: { frequency: n, sync: 0.1, offset: 0 }, x: n * 120, y: 40 };
+    });
+    await commands(c.person, made.room.id, items.map((itemId) => ({ id: randomUUID(), type: 'add', itemId })));
+  }
+  await sleep(2000);
+  results.rss_mb_200_rooms = round(rssMb(server.pid));
+  log(`  server RSS ${results.rss_mb_200_rooms} MB`);
+} finally {
+  await Promise.all(repos.map((r) => r.shutdown().catch(() => undefined)));
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+log(JSON.stringify(results));
+process.exit(0);
