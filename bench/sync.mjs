@@ -106,7 +106,7 @@ function rssMb(pid) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-bench-sync-'));
-const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', LOG_LEVEL: 'warn', SYNC_SOCKETS_PER_USER: '64' });
+const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', SYNC_SOCKETS_PER_USER: '64' });
 const base = server.url;
 const results = {};
 const repos = [];
