@@ -161,6 +161,8 @@ test('the audience’s player follows a patch edit, without an account', async (
   const osc = (await studio(a.page)).nodes.find((n) => n.type === 'hydra-core/osc')!;
 
   const audience = await person(browser, '', { width: 320, height: 180 });
+  const scripts: string[] = [];
+  audience.page.on('request', (r) => (r.resourceType() === 'script' || r.url().endsWith('.js')) && scripts.push(r.url()));
   await audience.page.goto(`/play/${roomId}`);
   await expect(audience.page.getByTestId('player')).toHaveAttribute('data-player-state', /running|recovered/, { timeout: 20_000 });
   await expect.poll(() => audience.page.evaluate(() => window.patchroomRoom?.patch()?.nodes.length ?? 0)).toBe((await studio(a.page)).nodes.length);
@@ -171,6 +173,24 @@ test('the audience’s player follows a patch edit, without an account', async (
   await field.press('Enter');
   await expect.poll(() => audience.page.evaluate(() => window.patchroomRoom?.code() ?? '')).toContain('23.25');
   await expect(audience.page.getByTestId('player')).toHaveAttribute('data-player-state', /running|recovered/);
+
+  // A performer shows a library preset in the room: the player switches to it, and back.
+  await a.page.getByTestId('library-button').click();
+  await a.page.getByTestId('library-search').fill('ember weave');
+  const preset = a.page.locator('[data-testid=library-item][data-item-id="s_ember-weave"]').locator('xpath=..');
+  await preset.getByTestId('library-show-in-room').click();
+  await expect.poll(() => audience.page.evaluate(() => (window as unknown as { patchroomRoom: { presetProgram(): string | undefined } }).patchroomRoom.presetProgram())).toBe('Ember Weave');
+  await expect(a.page.getByTestId('room-preset')).toHaveText('Ember Weave');
+  await a.page.getByTestId('room-show-patch').click();
+  await expect.poll(() => audience.page.evaluate(() => window.patchroomRoom?.code() ?? '')).toContain('23.25');
+
+  // What plays shows as a small caption; the player never loaded editor code.
+  const { item } = await post<{ item: { id: string } }>(a.context.request, '/api/library/media', { title: 'Caption clip', url: `https://example.org/${uniqueName('c')}.mp4`, mimeType: 'video/mp4' });
+  await a.page.getByTestId('library-search').fill('Caption clip');
+  await a.page.locator(`[data-testid=library-item][data-item-id="${item.id}"]`).locator('xpath=..').getByTestId('library-queue-add').click();
+  await a.page.getByTestId('queue-play-now').click();
+  await expect(audience.page.getByTestId('now-playing')).toHaveText('Now playing: Caption clip');
+  expect(scripts.filter((u) => /editor|monaco|CodeEditor|studio|rete/i.test(u))).toEqual([]);
 
   expect(a.errors).toEqual([]);
   expect(audience.errors).toEqual([]);
