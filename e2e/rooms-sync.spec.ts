@@ -147,6 +147,22 @@ test('a queue command made offline shows as pending, is sent on reconnect and ap
   await expect.poll(async () => (await syncState(b.page)).queue.filter((e) => e.itemId === item.id).length).toBe(1);
   expect((await syncState(a.page)).queue.filter((e) => e.itemId === item.id)).toHaveLength(1);
 
+  // Offline again, a second clip queued, the tab closed before the network is back: the next
+  // page of this browser finds the command in its outbox (IndexedDB), sends it, and it lands once.
+  await b.context.setOffline(true);
+  await expect(b.page.getByTestId('sync-status')).toHaveAttribute('data-state', /offline|reconnecting/);
+  await row.getByTestId('library-queue-add').click();
+  await expect(b.page.getByTestId('queue-pending')).toHaveCount(1);
+  await b.page.close();
+  await b.context.setOffline(false);
+  const again = await b.context.newPage();
+  again.on('pageerror', (e) => b.errors.push(`pageerror: ${e.message}`));
+  await openLiveStudio(again, roomId);
+  for (const page of [a.page, again]) {
+    await expect(page.locator(`[data-testid=queue-entry][data-item-id="${item.id}"]`)).toHaveCount(2, { timeout: 20_000 });
+  }
+  await expect(again.getByTestId('queue-pending')).toHaveCount(0);
+
   expect(a.errors).toEqual([]);
   // The offline attempt may log the browser's own failed-request lines; nothing else.
   expect(b.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket connection/.test(e))).toEqual([]);
