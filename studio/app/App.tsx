@@ -7,6 +7,7 @@ import type { Preset } from '../../runtime/presets/preset';
 import { AccountDialog } from '../account/AccountDialog';
 import { autoArrange } from '../editor/auto-arrange';
 import type { ReteEditor } from '../editor/rete-editor';
+import type { MediaItem } from '../library/library-api';
 import { LibraryPanel } from '../library/LibraryPanel';
 import { useOnline } from '../online';
 import { RoomDialog } from '../rooms/RoomDialog';
@@ -79,6 +80,15 @@ export function App() {
         doc.setState({ mode: 'code', code: preset.code });
       }
       ui.toast(`Loaded “${preset.name}”.`);
+    },
+    [doc, patch, ui],
+  );
+  /** A library video into the patch: a video node with its URL, ready to wire to an output. */
+  const useVideo = useCallback(
+    (item: MediaItem) => {
+      const count = patch.getState().patch.nodes.filter((n) => n.type === 'video-input/video').length;
+      patch.addNode('video-input/video', { x: 60 + 30 * count, y: 60 + 30 * count }, { url: item.url });
+      ui.toast(`Added a video node for “${item.title}”${doc.getState().mode === 'patch' ? '' : ' to the patch'}: connect it to an output.`);
     },
     [doc, patch, ui],
   );
@@ -248,7 +258,7 @@ export function App() {
     <div className={`pr-studio pr-mode-${mode}${hidden ? ' is-ui-hidden' : ''}`} data-testid="studio">
       <Toolbar actions={actions} />
       <main className="pr-main">
-        <LibraryPanel onOpenPreset={applyPreset} />
+        <LibraryPanel onOpenPreset={applyPreset} onUseVideo={useVideo} />
         {mode === 'patch' && <EditorPane onReady={onEditor} onLoadPreset={loadPreset} />}
         <aside className="pr-side">
           <div ref={previewBox} className="pr-preview-box">

@@ -90,9 +90,26 @@ describe('library panel', () => {
 
     click(view.$('library-item'));
     const details = view.$('media-details')!;
-    for (const text of ['video/mp4', '1:03', '48 MB', 'CC-BY-4.0', 'archive.org', 'https://archive.org/download/neon/grid-7.mp4', 'later release']) expect(details.textContent).toContain(text);
+    for (const text of ['video/mp4', '1:03', '48 MB', 'CC-BY-4.0', 'archive.org', 'https://archive.org/download/neon/grid-7.mp4']) expect(details.textContent).toContain(text);
+    // Without a place to put it (no studio), no button; the studio's panel offers one.
+    expect(view.$('media-use-video')).toBeNull();
     click(view.$('media-back'));
     expect(titles(view)).toEqual(['Neon Grid Flythrough 7']);
+    view.unmount();
+  });
+
+  it('a video item goes into the patch as a video node with its URL', async () => {
+    const used: string[] = [];
+    const view = renderOnline(<LibraryPanel onOpenPreset={() => {}} onUseVideo={(item) => used.push(item.url)} />);
+    await act(() => view.online.account.signUp({ username: `reader${++users}`, password: 'password for tests' }));
+    act(() => view.online.library.toggle());
+    await until(() => expect(view.$$('library-item').length).toBeGreaterThan(0));
+    click(view.$('library-kind-media'));
+    typeInto(view.$<HTMLInputElement>('library-search')!, 'flythrough 7');
+    await until(() => expect(titles(view)).toEqual(['Neon Grid Flythrough 7']));
+    click(view.$('library-item'));
+    click(view.$('media-use-video'));
+    expect(used).toEqual(['https://archive.org/download/neon/grid-7.mp4']);
     view.unmount();
   });
 

@@ -19,7 +19,7 @@ const KINDS: Array<[KindFilter, string]> = [
 ];
 
 /** The shared library beside the editor (L): search as you type, filter, open presets, inspect media. */
-export function LibraryPanel({ onOpenPreset }: { onOpenPreset(preset: Preset): void }) {
+export function LibraryPanel({ onOpenPreset, onUseVideo }: { onOpenPreset(preset: Preset): void; onUseVideo?: (item: MediaItem) => void }) {
   const { library, account } = useOnline();
   const open = useStore(library, (s) => s.open);
   const signedIn = useStore(account, (s) => s.status === 'signed-in');
@@ -42,12 +42,12 @@ export function LibraryPanel({ onOpenPreset }: { onOpenPreset(preset: Preset): v
           ×
         </button>
       </header>
-      {signedIn ? <LibraryBrowser onOpenPreset={onOpenPreset} /> : <SignInFirst why="The shared library of presets and media needs an account. Starter patches are always on the empty canvas." />}
+      {signedIn ? <LibraryBrowser onOpenPreset={onOpenPreset} {...(onUseVideo ? { onUseVideo } : {})} /> : <SignInFirst why="The shared library of presets and media needs an account. Starter patches are always on the empty canvas." />}
     </aside>
   );
 }
 
-function LibraryBrowser({ onOpenPreset }: { onOpenPreset(preset: Preset): void }) {
+function LibraryBrowser({ onOpenPreset, onUseVideo }: { onOpenPreset(preset: Preset): void; onUseVideo?: (item: MediaItem) => void }) {
   const { library, libraryApi } = useOnline();
   const { registry, ui } = useStudio();
   const query = useStore(library, (s) => s.query);
@@ -76,7 +76,7 @@ function LibraryBrowser({ onOpenPreset }: { onOpenPreset(preset: Preset): void }
     onOpenPreset(read.preset);
   };
 
-  if (media) return <MediaDetails item={media} onBack={() => setMedia(undefined)} />;
+  if (media) return <MediaDetails item={media} onBack={() => setMedia(undefined)} {...(onUseVideo ? { onUseVideo } : {})} />;
   return (
     <div className="pr-library-body">
       <div className="pr-library-controls">

@@ -1,8 +1,8 @@
 import { formatBytes, formatDuration } from '../ui/format';
 import type { MediaItem } from './library-api';
 
-/** What is known of a media item. Binding it to a video node is a later issue, and the text says so. */
-export function MediaDetails({ item, onBack }: { item: MediaItem; onBack(): void }) {
+/** What is known of a media item; a video can go into the patch as a video node. */
+export function MediaDetails({ item, onBack, onUseVideo }: { item: MediaItem; onBack(): void; onUseVideo?: (item: MediaItem) => void }) {
   const rows: Array<[string, string]> = [
     ['Type', item.mimeType],
     ['Duration', formatDuration(item.duration)],
@@ -34,7 +34,13 @@ export function MediaDetails({ item, onBack }: { item: MediaItem; onBack(): void
           </dd>
         </div>
       </dl>
-      <p className="pr-note">Playing media in a video node comes with the media queue, in a later release: for now the library lists and describes media.</p>
+      {onUseVideo && item.mimeType.startsWith('video/') ? (
+        <button type="button" className="pr-button" onClick={() => onUseVideo(item)} data-testid="media-use-video">
+          Add as a video node
+        </button>
+      ) : (
+        <p className="pr-note">Only videos can go into a video node.</p>
+      )}
     </div>
   );
 }
