@@ -397,6 +397,18 @@ describe('cache-first faststart', () => {
     expect([head.status, header(head, 'content-length'), head.body.length]).toEqual([200, String(size), 0]);
   });
 
+  it('passes broken files on as they are: a short but self-consistent file, a corrupted moov-at-end file (rewritten, same sample bytes)', async () => {
+    const short = await get(upstream.url('truncated.mp4'));
+    expect(short.status).toBe(200);
+    expect(short.body.equals(fixture('truncated.mp4'))).toBe(true);
+    expect((await records(short.cid))[0]).toMatchObject({ classification: null, outcome: 'complete' });
+    const corrupted = await get(upstream.url('corrupted.mp4'));
+    expect(corrupted.status).toBe(200);
+    expect(header(corrupted, 'x-proxy-faststart')).toBe('rewritten');
+    expect(detectLayout(corrupted.body.subarray(0, 64))).toBe('moov-first');
+    expect(corrupted.body.length).toBe(fixture('corrupted.mp4').length);
+  });
+
   it('a truncated download is not cached and is classified upstream_truncated', async () => {
     const res = await get(upstream.url('moov-at-end.mp4', { fault: 'truncate' }));
     expect(res.status).toBe(502);

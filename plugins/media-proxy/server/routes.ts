@@ -145,7 +145,11 @@ async function proxyRequest(ctx: Ctx, deps: ProxyDeps): Promise<void> {
     }
     await relay(ctx, url, key, parseRange(ctx.get('Range')), record, deps, (p) => (body = p), began);
   } catch (error) {
-    if (!(error instanceof ProxyError)) throw error;
+    if (!(error instanceof ProxyError)) {
+      // A bug or a local failure (disk full): the host answers 500 and logs it; the record says refused.
+      record.outcome = 'refused';
+      throw error;
+    }
     record.classification = error.code;
     record.outcome = 'refused';
     if (error.status === 499) return; // the client is gone: nobody to answer
