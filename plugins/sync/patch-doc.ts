@@ -1,6 +1,5 @@
 import { parsePatch } from '../../runtime/patch/parse';
 import { PATCH_LIMITS, PATCH_VERSION, type ParamValue, type Patch, type PatchEdge, type PatchNode } from '../../runtime/patch/schema';
-import { findCycle } from '../../runtime/patch/validate';
 import { edgeKey, type PatchDoc, type PatchDocNode } from './protocol';
 
 /**
@@ -73,18 +72,22 @@ export function docToPatch(doc: unknown, previous?: Patch): ReadResult {
   candidates.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const inputs = new Set<string>();
   const edges: PatchEdge[] = [];
+  const downstream = new Map<string, string[]>();
   for (const { key, edge } of candidates.slice(0, PATCH_LIMITS.edges)) {
     const input = `${edge.to.node}.${edge.to.port}`;
     if (inputs.has(input)) {
       dropped.push(`edge ${key} (its input already has an edge)`);
       continue;
     }
-    if (findCycle([...ids], [...edges, edge])) {
+    if (reaches(downstream, edge.to.node, edge.from.node)) {
       dropped.push(`edge ${key} (it would close a cycle)`);
       continue;
     }
     inputs.add(input);
     edges.push(edge);
+    const next = downstream.get(edge.from.node);
+    if (next) next.push(edge.to.node);
+    else downstream.set(edge.from.node, [edge.to.node]);
   }
   // Same order as before where possible, so that equal patches compare equal.
   if (previous) {
@@ -95,6 +98,23 @@ export function docToPatch(doc: unknown, previous?: Patch): ReadResult {
   const patch: Patch = { version, nodes, edges };
   if (typeof raw.name === 'string' && raw.name.length <= PATCH_LIMITS.nameLength) patch.name = raw.name;
   return { patch, dropped };
+}
+
+/** Whether `to` can be reached from `from` along the edges kept so far (then from→…→to plus to→from is a cycle). */
+function reaches(downstream: ReadonlyMap<string, string[]>, from: string, to: string): boolean {
+  if (from === to) return true;
+  const seen = new Set([from]);
+  const stack = [from];
+  while (stack.length) {
+    for (const next of downstream.get(stack.pop()!) ?? []) {
+      if (next === to) return true;
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return false;
 }
 
 function readNode(id: string, value: unknown): PatchNode | undefined {
