@@ -22,6 +22,8 @@ interface Connection {
   held: Buffer[] | null;
   tokens: { messages: number; bytes: number; at: number };
   rooms: Set<string>;
+  /** Documents this peer id had open on an earlier socket, until it speaks about them on this one. */
+  resume: Set<string>;
   closing: boolean;
   telemetry: Telemetry;
 }
@@ -96,10 +98,9 @@ export class SyncSocketServer extends NodeWSServerAdapter {
    * messages without receiving what it missed.
    */
   resumes(peerId: string, documentId: string | undefined): boolean {
-    if (documentId === undefined || !this.#opened.get(peerId)?.docs.has(documentId)) return false;
-    const conn = this.#byPeer.get(peerId);
-    const doc = this.#options.docOf(documentId);
-    return conn !== undefined && doc !== undefined && this.#roleIn(conn, doc.roomId) !== null;
+    // Asked for every peer on every message (automerge-repo's share check): kept to a set lookup.
+    // Whether the peer may still read the document is checked on each message sent to it.
+    return documentId !== undefined && this.#byPeer.get(peerId)?.resume.has(documentId) === true;
   }
 
   get connectionCount() {
@@ -132,6 +133,7 @@ export class SyncSocketServer extends NodeWSServerAdapter {
         held: null,
         tokens: { messages: this.#options.settings.messageBurst, bytes: this.#options.settings.bytesPerSecond * 8, at: performance.now() },
         rooms: new Set(),
+        resume: new Set(),
         closing: false,
         telemetry: createTelemetry(this.#options.telemetry, { ...clientInfo(req.headers['user-agent'] ?? 'unknown'), ...(state.user ? { user_id: state.user.id } : {}) }),
       };
@@ -244,6 +246,7 @@ export class SyncSocketServer extends NodeWSServerAdapter {
     if (verdict.documentId && verdict.roomId) {
       this.#options.beforeDocument(verdict.documentId);
       this.#opened.get(conn.peerId!)?.docs.add(verdict.documentId);
+      conn.resume.delete(verdict.documentId);
       if (!conn.rooms.has(verdict.roomId)) {
         conn.rooms.add(verdict.roomId);
         this.#options.joinedRoom(verdict.roomId, conn.state);
@@ -262,8 +265,10 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       conn.peerId = peerId;
       this.#byPeer.set(peerId, conn);
       const opened = this.#opened.get(peerId);
-      if (opened) opened.leftAt = null;
-      else this.#opened.set(peerId, { docs: new Set(), leftAt: null });
+      if (opened) {
+        opened.leftAt = null;
+        conn.resume = new Set(opened.docs);
+      } else this.#opened.set(peerId, { docs: new Set(), leftAt: null });
       conn.telemetry.emit('socket_connect', peerId, { peer_id: peerId });
       super.receiveMessage(bytes, conn.ws);
     };
