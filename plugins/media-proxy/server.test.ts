@@ -98,7 +98,7 @@ describe('GET /api/media-proxy: a well-behaved upstream', () => {
     expect(header(res, 'server-timing')).toMatch(/dns;dur=.*connect;dur=.*ttfb;dur=.*total;dur=/);
 
     const [record] = await records(res.cid);
-    expect(record).toMatchObject({ status: 200, upstream_status: 200, bytes_sent: FAST.length, bytes_received: FAST.length, cache: 'BYPASS', classification: null, outcome: 'complete', layout: 'moov-first', content_length: FAST.length });
+    expect(record).toMatchObject({ status: 200, upstream_status: 200, bytes_sent: FAST.length, bytes_received: FAST.length, cache: 'BYPASS', classification: null, outcome: 'complete', layout: 'moov-first', content_length: FAST.length, content_type: 'video/mp4' });
     expect(record.media_url_hash).toMatch(/^[0-9a-f]{16}$/);
     expect(JSON.stringify(record)).not.toContain('127.0.0.1');
     expect(record.timings.ttfb).toBeGreaterThan(0);
@@ -161,7 +161,7 @@ describe('upstream faults, each classified', () => {
     expect(header(res, 'x-proxy-error')).toBe('upstream_timeout');
     expect(header(res, 'access-control-allow-origin')).toBe('*');
     expect(JSON.parse(res.body.toString())).toMatchObject({ error: { code: 'upstream_timeout' } });
-    expect((await records(res.cid))[0]).toMatchObject({ status: 504, classification: 'upstream_timeout', outcome: 'refused' });
+    expect((await records(res.cid))[0]).toMatchObject({ status: 504, classification: 'upstream_timeout', outcome: 'refused', content_type: null });
   });
 
   it('slow first byte within the idle timeout: served', async () => {

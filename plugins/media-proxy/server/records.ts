@@ -12,6 +12,8 @@ export interface ProxyRecord {
   upstream_status: number | null;
   content_range: string | null;
   content_length: number | null;
+  /** The media type answered (null for error answers, which are JSON). */
+  content_type: string | null;
   /** Body bytes written to the client. */
   bytes_sent: number;
   /** Body bytes read from upstream. */

@@ -94,6 +94,7 @@ async function proxyRequest(ctx: Ctx, deps: ProxyDeps): Promise<void> {
     upstream_status: null,
     content_range: null,
     content_length: null,
+    content_type: null,
     bytes_sent: 0,
     bytes_received: 0,
     cache: 'BYPASS',
@@ -114,6 +115,8 @@ async function proxyRequest(ctx: Ctx, deps: ProxyDeps): Promise<void> {
       record.content_range = (ctx.response.get('Content-Range') as string) || null;
       const length = Number(ctx.response.get('Content-Length'));
       record.content_length = ctx.response.get('Content-Length') === '' || !Number.isFinite(length) ? null : length;
+      const type = (ctx.response.get('Content-Type') as string) || null;
+      record.content_type = record.outcome === 'refused' || type?.startsWith('application/json') ? null : type;
       record.timings.total = round(performance.now() - began);
       record.at = Date.now();
       deps.records.add(record);
