@@ -187,9 +187,9 @@ export function createFrameVideos(options: FrameVideoOptions) {
     const scale = Math.min(1, maxEdge / Math.max(w, h));
     const width = Math.max(1, Math.round(w * scale));
     const height = Math.max(1, Math.round(h * scale));
-    // Copied through a 2D canvas: a bitmap made straight from the video stays tied to the video's
-    // decoder surface, and Firefox then uploads it in the worker by blocking on this (the page's)
-    // thread — measured here at seconds per frame. A canvas copy is plain pixels (~5 ms at 320×240).
+    // Copied through a 2D canvas (sized down here when large), so what crosses to the worker is plain
+    // pixels rather than a bitmap tied to the video's decoder surface. Cost measured here in
+    // Firefox at 320×240: ~5 ms a frame (createImageBitmap straight from the video: ~4 ms).
     v.canvas ??= new OffscreenCanvas(width, height);
     if (v.canvas.width !== width || v.canvas.height !== height) {
       v.canvas.width = width;
