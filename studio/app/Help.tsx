@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { CLIPBOARD_HELP, SHORTCUTS } from './shortcuts';
+import { CLIPBOARD_HELP, QUEUE_HELP, SHORTCUTS } from './shortcuts';
 import { useStudio } from './studio';
 
 export function Help() {
@@ -11,7 +11,7 @@ export function Help() {
       <div className="pr-help" role="dialog" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
         <h2>Keyboard</h2>
         <dl>
-          {[...SHORTCUTS, ...CLIPBOARD_HELP].map((s) => (
+          {[...SHORTCUTS, ...CLIPBOARD_HELP, ...QUEUE_HELP].map((s) => (
             <div key={s.keys}>
               <dt>{s.keys}</dt>
               <dd>{s.does}</dd>

@@ -48,6 +48,12 @@ export const CLIPBOARD_HELP = [
   { keys: 'Ctrl+click', does: 'Select several nodes' },
 ];
 
+/** In a live room's queue panel (on a focused entry). */
+export const QUEUE_HELP = [
+  { keys: 'Alt+↑ / Alt+↓', does: 'Move the focused queue entry up or down' },
+  { keys: 'Delete', does: 'Remove the focused queue entry' },
+];
+
 /** True when the key goes to a text field or the code editor and must not trigger editor shortcuts. */
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
