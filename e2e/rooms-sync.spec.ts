@@ -225,3 +225,39 @@ test('the audience’s player follows a patch edit, without an account', async (
   expect(audience.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket connection/.test(e))).toEqual([]);
   await closeAll(a.context, audience.context);
 });
+
+test('the queue: drag media from the library, reorder by drag, skip what plays', async ({ browser }) => {
+  const a = await person(browser, uniqueName('dj'));
+  const { room } = await post<{ room: { id: string } }>(a.context.request, '/api/rooms', { name: 'Queue set' });
+  const tag = uniqueName('q');
+  const ids: string[] = [];
+  for (const title of ['First clip', 'Second clip']) {
+    const { item } = await post<{ item: { id: string } }>(a.context.request, '/api/library/media', { title: `${title} ${tag}`, url: `https://example.org/${uniqueName('m')}.mp4`, mimeType: 'video/mp4', tags: [tag] });
+    ids.push(item.id);
+  }
+  await openLiveStudio(a.page, room.id);
+  await a.page.getByTestId('library-button').click();
+  await a.page.getByTestId('library-search').fill(tag);
+  const libraryItem = (id: string) => a.page.locator(`[data-testid=library-item][data-item-id="${id}"]`);
+  await expect(libraryItem(ids[1]!)).toBeVisible();
+
+  await libraryItem(ids[0]!).dragTo(a.page.getByTestId('queue'));
+  await expect(a.page.getByTestId('queue-entry')).toHaveCount(1);
+  await libraryItem(ids[1]!).dragTo(a.page.getByTestId('queue'));
+  const order = () => a.page.getByTestId('queue-entry').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.itemId));
+  await expect.poll(order).toEqual(ids);
+
+  // The second entry dropped on the first: it goes before it.
+  const entries = a.page.getByTestId('queue-entry');
+  await entries.nth(1).dragTo(entries.nth(0));
+  await expect.poll(order).toEqual([ids[1], ids[0]]);
+
+  // Play the first now, then skip it: the other one plays.
+  await a.page.getByTestId('queue-play-now').first().click();
+  await expect(a.page.getByTestId('now-playing-title')).toHaveText(`Second clip ${tag}`);
+  await a.page.getByTestId('queue-skip').click();
+  await expect(a.page.getByTestId('now-playing-title')).toHaveText(`First clip ${tag}`);
+  await expect(a.page.getByTestId('queue-empty')).toBeVisible();
+  expect(a.errors).toEqual([]);
+  await a.context.close();
+});
