@@ -17,11 +17,18 @@ interface SourceImport {
   target?: string;
 }
 
-function sourceFiles(dir: string): string[] {
+/**
+ * Test code: `*.test.ts(x)`, and helpers only tests use (`test-support/` folders, `testing.ts`),
+ * which may start servers and use node: modules wherever they sit. Product code must not import them.
+ */
+const isTestCode = (path: string) => /\.test\.tsx?$/.test(path) || /(^|\/)test-support\//.test(path) || /(^|\/)testing\.tsx?$/.test(path);
+
+function sourceFiles(dir: string, withTests = false): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(full);
-    return /\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [full] : [];
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(full, withTests);
+    const rel = relative(root, full).split(sep).join('/');
+    return /\.(ts|tsx)$/.test(entry.name) && (withTests || !isTestCode(rel)) ? [full] : [];
   });
 }
 
@@ -73,6 +80,12 @@ describe('dependency rule', () => {
   it('nothing imports studio/ or server/ except their own files', () => {
     expect(violations((f) => !f.startsWith('studio/'), (i) => i.target?.startsWith('studio/') ?? false)).toEqual([]);
     expect(violations((f) => !f.startsWith('server/'), (i) => i.target?.startsWith('server/') ?? false)).toEqual([]);
+  });
+
+  it('no product code imports test helpers', () => {
+    const helpers = AREAS.flatMap((area) => sourceFiles(join(root, area), true)).filter((f) => isTestCode(relative(root, f).split(sep).join('/')) && !/\.test\.tsx?$/.test(f));
+    expect(helpers.length).toBeGreaterThan(0);
+    expect(violations(() => true, (i) => i.target !== undefined && isTestCode(`${i.target}.ts`))).toEqual([]);
   });
 
   it('plugins depend on runtime and on no other plugin\'s entries', () => {
