@@ -184,6 +184,28 @@ describe('sync: reconnecting', () => {
   });
 });
 
+describe('sync: ephemeral messages', () => {
+  it('relays presence from its sender, and leaves aside (without closing) presence relayed back under another name', async () => {
+    const { owner, performer, docs } = await team();
+    const a = client(owner);
+    const b = client(performer);
+    const ha = await a.find<PatchDoc>(docs.patchDocId);
+    const hb = await b.find<PatchDoc>(docs.patchDocId);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const heard: Array<{ senderId: string; message: unknown }> = [];
+    hb.on('ephemeral-message', ({ senderId, message }) => heard.push({ senderId, message }));
+    ha.broadcast({ kind: 'presence', name: owner.name, role: 'owner', editing: ['n1'], at: 1 });
+    await eventually(() => expect(heard).toEqual([{ senderId: a.peerId, message: expect.objectContaining({ kind: 'presence', editing: ['n1'] }) }]));
+    // b's stock automerge-repo client relays a's presence back to the server under a's peer id: b stays connected.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(b.adapter.socket!.readyState).toBe(WebSocket.OPEN);
+    hb.change((d) => {
+      d.name = 'still here';
+    });
+    await eventually(() => expect(ha.doc().name).toBe('still here'));
+  });
+});
+
 describe('sync: whatever a client sends, the server stays up', () => {
   it('closes on malformed, unknown and oversized messages and on floods', async () => {
     const { owner } = await team();

@@ -44,6 +44,10 @@ export function checkMessage(message: unknown, ctx: CheckContext): Verdict {
     return { action: 'pass' };
   }
   if (ctx.peerId === null) return close('malformed', 'a message before join');
+  // automerge-repo clients relay the ephemeral messages they receive to their other peers, the
+  // server included, under the original sender's id: not a sync message, so left aside, never
+  // passed on under a name that is not this socket's.
+  if (message.type === 'ephemeral' && message.senderId !== ctx.peerId) return { action: 'ignore' };
   if (message.senderId !== ctx.peerId) return close('peer_taken', 'the message names another sender', true);
   if (message.targetId !== ctx.serverPeerId) return close('malformed', 'messages go to the server only');
 
