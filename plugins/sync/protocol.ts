@@ -174,6 +174,15 @@ export interface CommandsResponse {
   results: CommandResult[];
 }
 
+/**
+ * `GET /api/sync/rooms/:roomId/preset` → the room's active library preset in full, for everyone in
+ * the room (guests too, who may not browse the library): the audience plays what the room shows.
+ */
+export interface RoomPresetResponse {
+  preset: { id: string; title: string; presetKind: 'patch' | 'code'; /** Untrusted until validated. */ patch?: unknown; code?: string } | null;
+}
+
+export const ROOM_PRESET_PATH = (roomId: string) => `/api/sync/rooms/${encodeURIComponent(roomId)}/preset`;
 export const COMMANDS_PATH = (roomId: string) => `/api/sync/rooms/${encodeURIComponent(roomId)}/commands`;
 export const ROOM_DOCUMENTS_PATH = (roomId: string) => `/api/sync/rooms/${encodeURIComponent(roomId)}`;
 

@@ -2,7 +2,7 @@ import { cbor } from '@automerge/automerge-repo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../../server/test-harness';
-import { CLOSE_CODES, COMMANDS_PATH, MAX_MESSAGE_BYTES, peerIdFor, SYNC_PATH, type PatchDoc, type RoomStateDoc } from './protocol';
+import { CLOSE_CODES, COMMANDS_PATH, MAX_MESSAGE_BYTES, peerIdFor, ROOM_PRESET_PATH, SYNC_PATH, type PatchDoc, type RoomStateDoc } from './protocol';
 import { cookieHeader, createRoom, eventually, invite, roomDocuments, seedMedia, signUp, syncClient, type Person, type SyncClient } from './testing';
 
 let server: TestServer;
@@ -257,6 +257,30 @@ describe('sync: whatever a client sends, the server stays up', () => {
     const b = client(owner);
     const hb = await b.find<PatchDoc>(docs.patchDocId);
     await eventually(() => expect(hb.doc().name).toBe('still fine'));
+  });
+});
+
+describe('sync: the room\'s preset', () => {
+  it('gives everyone in the room the preset it shows, guests too, and nobody outside it', async () => {
+    const owner = await signUp(server.url, 'pre');
+    const roomId = await createRoom(owner, 'public');
+    const patch = { version: 1, nodes: [{ id: 'a', type: 'hydra-core/osc' }, { id: 'o', type: 'hydra-core/out' }], edges: [{ from: { node: 'a', port: 'out' }, to: { node: 'o', port: 'in' } }] };
+    const saved = await owner.post('/api/library/presets', { kind: 'patch', title: 'Saved set', patch });
+    expect(saved.status).toBe(201);
+    await roomDocuments(owner, roomId);
+    const guest = server.client();
+    expect((await guest.post('/api/auth/guest')).status).toBe(201);
+    // Guests may not browse the library…
+    expect((await guest.get(`/api/library/items/${saved.body.item.id}`)).status).toBe(401);
+    expect((await guest.get(ROOM_PRESET_PATH(roomId))).body).toEqual({ preset: null });
+    await owner.post(COMMANDS_PATH(roomId), { commands: [{ id: 'show', type: 'set_preset', presetId: saved.body.item.id }] });
+    // …but they see what the room shows.
+    const shown = await guest.get(ROOM_PRESET_PATH(roomId));
+    expect(shown.body.preset).toMatchObject({ id: saved.body.item.id, title: 'Saved set', presetKind: 'patch', patch: { version: 1, nodes: [{ id: 'a' }, { id: 'o' }] } });
+
+    const privateRoom = await createRoom(owner, 'private');
+    await roomDocuments(owner, privateRoom);
+    expect((await guest.get(ROOM_PRESET_PATH(privateRoom))).status).toBe(403);
   });
 });
 

@@ -9,8 +9,11 @@ export type PresetResult = { ok: true; preset: Preset } | { ok: false; message: 
  * A library preset as the studio's Preset. Saved presets come from other people: the patch is
  * checked like a file someone sent (readPatchFile) before anything is replaced.
  */
-export function libraryPreset(item: FullPreset, registry: Registry): PresetResult {
-  const meta = { id: item.id, name: item.title, tags: item.tags, ...(item.description ? { description: item.description } : {}), ...(item.author ? { author: item.author } : {}) };
+export function libraryPreset(
+  item: Pick<FullPreset, 'id' | 'title' | 'presetKind' | 'patch' | 'code'> & Partial<Pick<FullPreset, 'tags' | 'description' | 'author'>>,
+  registry: Registry,
+): PresetResult {
+  const meta = { id: item.id, name: item.title, tags: item.tags ?? [], ...(item.description ? { description: item.description } : {}), ...(item.author ? { author: item.author } : {}) };
   if (item.presetKind === 'code') {
     if (typeof item.code !== 'string') return { ok: false, message: `“${item.title}” has no code.` };
     return { ok: true, preset: { ...meta, kind: 'code', code: item.code } };

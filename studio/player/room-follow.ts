@@ -1,6 +1,6 @@
 import { openRoom, type RoomConnection } from '../../plugins/sync/client';
 import { docToPatch } from '../../plugins/sync/patch-doc';
-import type { RoomStateDoc } from '../../plugins/sync/protocol';
+import { ROOM_PRESET_PATH, type RoomPresetResponse, type RoomStateDoc } from '../../plugins/sync/protocol';
 import { patchToProgram } from '../../runtime/compiler/compile';
 import type { Program } from '../../runtime/compiler/program';
 import type { Patch } from '../../runtime/patch/schema';
@@ -11,7 +11,6 @@ import { createAccountStore, storageHint } from '../account/account-store';
 import { ApiError } from '../api/api-error';
 import { createApiClient } from '../api/client';
 import { libraryPreset } from '../library/library-preset';
-import type { FullPreset } from '../library/library-api';
 
 export interface FollowOptions {
   roomId: string;
@@ -113,13 +112,18 @@ export async function followRoom(options: FollowOptions): Promise<RoomConnection
     let preset: Preset | undefined = starter;
     if (!preset) {
       try {
-        const item = (await api.get<{ item: FullPreset }>(`/api/library/items/${encodeURIComponent(id)}`)).item;
+        // Through the room, not the library: guests in the audience may not browse the library.
+        const item = (await api.get<RoomPresetResponse>(ROOM_PRESET_PATH(roomId))).preset;
+        if (mine !== presetGeneration) return;
+        if (!item) throw new Error('it is no longer in the library');
+        // The room moved on since: its next state loads the right one.
+        if (item.id !== id) return;
         const read = libraryPreset(item, registry);
         if (!read.ok) throw new Error(read.message);
         preset = read.preset;
       } catch (error) {
         if (mine !== presetGeneration) return;
-        const why = error instanceof ApiError && error.status === 401 ? 'saved presets play for signed-in viewers only' : (error as Error).message;
+        const why = error instanceof ApiError ? error.message : (error as Error).message;
         options.showMessage(`The room switched to a preset this player cannot load (${why}).`);
         return;
       }

@@ -155,7 +155,10 @@ export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: Doc
       return { results, events };
     },
   };
-  return queue;
+  return Object.assign(queue, {
+    /** The library preset the room shows (null: its own patch, or a room without documents yet). */
+    activePreset: (roomId: string): string | null => read.get(roomId)?.active_preset ?? null,
+  });
 }
 
 export type RoomQueue = ReturnType<typeof roomQueue>;

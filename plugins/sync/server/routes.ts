@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { readObject } from '../../../runtime/plugin/request-input';
 import { HttpError, requireVisitor, type RequestState, type RoomMember, type RoomRole } from '../../../runtime/plugin/server';
-import { QUEUE_LIMITS, type CommandsResponse, type RoomDocuments } from '../protocol';
+import { QUEUE_LIMITS, type CommandsResponse, type RoomDocuments, type RoomPresetResponse } from '../protocol';
 import type { RoomDocs } from './room-docs';
 import { membersRecord, type RoomQueue } from './room-queue';
 import { starterPatch } from './starter-patch';
@@ -40,6 +40,18 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
     ctx.body = body;
   });
 
+  router.get('/rooms/:roomId/preset', (ctx) => {
+    roomOf(ctx.state, ctx.params.roomId!);
+    const id = queue.activePreset(ctx.params.roomId!);
+    const item = id ? ctx.state.libraryItem?.(id) : null;
+    const body: RoomPresetResponse = { preset: null };
+    if (item?.kind === 'preset') {
+      const content = item.presetKind === 'code' ? { code: item.body } : { patch: parseJson(item.body) };
+      body.preset = { id: item.id, title: item.title, presetKind: item.presetKind, ...content };
+    }
+    ctx.body = body;
+  });
+
   router.post('/rooms/:roomId/commands', async (ctx) => {
     const roomId = ctx.params.roomId!;
     const { role, members } = roomOf(ctx.state, roomId);
@@ -60,4 +72,13 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
   });
 
   return router;
+}
+
+/** Stored patch JSON; the client validates it like any patch file (undefined: it says "no patch"). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
