@@ -259,8 +259,7 @@ test('Ctrl+Shift+H hides the interface over the preview; the thumbnail shows the
   await expect(page.getByTestId('toolbar')).toBeVisible();
 });
 
-test('copy and paste nodes between two tabs, as JSON on the clipboard', async ({ page, context, browserName }) => {
-  test.skip(browserName !== 'chromium', 'clipboard permissions differ');
+test('copy and paste nodes between two tabs, as JSON on the clipboard', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openStudio(page);
   await page.getByRole('button', { name: 'Ember Weave' }).click();

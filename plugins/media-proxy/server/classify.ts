@@ -31,3 +31,20 @@ export class ProxyError extends Error {
     super(message);
   }
 }
+
+/** A Content-Length value, or undefined when it is not a plain byte count. */
+export function lengthOf(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
+/** An upstream error status as the client sees it: 4xx kept (never 413), 5xx and the rest as 502. */
+export function upstreamError(status: number, contentRange: string | undefined, total: number | undefined): ProxyError {
+  if (status === 416) {
+    const headers: Record<string, string> = {};
+    const cr = contentRange ?? (total !== undefined ? `bytes */${total}` : undefined);
+    if (cr) headers['Content-Range'] = cr;
+    return new ProxyError('range_not_satisfiable', 416, 'The requested range is outside the media file (upstream answered 416).', headers);
+  }
+  const kept = status >= 400 && status < 500 && status !== 413 && status !== 414 && status !== 431 ? status : 502;
+  return new ProxyError('upstream_http_error', kept, `The media host answered ${status}.`);
+}
