@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { startFakeUpstream, type FakeUpstream } from '../plugins/media-proxy/test-support/fake-upstream';
 import { expect, expectNonBlank, test } from './fixtures';
+import { addNode, connect, openStudio } from './studio-page';
 
 /** The video input node in the studio: it compiles to s0.initVideo + src(s0), and its body says how the video is doing. */
 test.use({ viewport: { width: 1280, height: 720 } });
@@ -13,25 +14,6 @@ test.afterAll(async () => {
   await upstream?.close();
 });
 
-async function addNode(page: Page, query: string, at: { x: number; y: number }) {
-  await page.mouse.move(at.x, at.y);
-  await page.keyboard.press('Space');
-  await expect(page.getByTestId('palette')).toBeVisible();
-  await page.getByTestId('palette-search').fill(query);
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('palette')).toBeHidden();
-}
-
-async function connect(page: Page, from: [string, string], to: [string, string]) {
-  const a = await page.locator(`[data-node-id="${from[0]}"] [data-port="${from[1]}"] .output-socket`).boundingBox();
-  const b = await page.locator(`[data-node-id="${to[0]}"] [data-port="${to[1]}"] .input-socket`).boundingBox();
-  if (!a || !b) throw new Error(`socket not found: ${from.join('.')} → ${to.join('.')}`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
-
 async function setUrl(page: Page, node: string, url: string) {
   const field = page.getByTestId(`param-${node}-url`);
   await field.fill(url);
@@ -39,9 +21,7 @@ async function setUrl(page: Page, node: string, url: string) {
 }
 
 test('a video node plays its URL through the proxy and shows its state; a missing file shows why', async ({ page, consoleErrors }) => {
-  await page.goto('/studio');
-  await expect(page.getByTestId('studio')).toBeVisible();
-  await expect.poll(() => page.evaluate(() => window.patchroomStudio?.run().status)).toMatch(/running|recovered|fallback/);
+  await openStudio(page);
   const box = (await page.getByTestId('editor').boundingBox())!;
   await addNode(page, 'video', { x: box.x + 160, y: box.y + 200 });
   await addNode(page, 'out', { x: box.x + 520, y: box.y + 200 });
