@@ -1,42 +1,14 @@
+import type { Invite, InviteRole, Member, Role, Room, Visibility } from '../../plugins/rooms/api-types';
 import type { ApiClient } from '../api/client';
 
-export type Role = 'owner' | 'performer' | 'viewer';
-export type InviteRole = Exclude<Role, 'owner'>;
-export type Visibility = 'public' | 'private';
-
-export interface Room {
-  id: string;
-  name: string;
-  visibility: Visibility;
-  ownerId: string;
-  createdAt: number;
-}
-
-export interface Member {
-  userId: string;
-  name: string;
-  role: Role;
-  joinedAt: number;
-}
-
-export interface Invite {
-  id: string;
-  role: InviteRole;
-  createdBy: string;
-  createdAt: number;
-  expiresAt: number;
-  maxUses: number | null;
-  uses: number;
-  revoked: boolean;
-}
+export type { Invite, InviteRole, Member, Role, Room, Visibility } from '../../plugins/rooms/api-types';
+export { ROOM_NAME_MAX } from '../../plugins/rooms/api-types';
 
 export interface InvitePreview {
   room: Pick<Room, 'id' | 'name' | 'visibility'>;
   role: InviteRole;
   expiresAt: number;
 }
-
-export const ROOM_NAME_MAX = 80;
 
 const room = (id: string) => `/api/rooms/${encodeURIComponent(id)}`;
 

@@ -1,10 +1,11 @@
 import Router from '@koa/router';
 import { readChoice, readObject, readOptionalNumber, readOptionalString, readString } from '../../../runtime/plugin/request-input';
 import { HttpError, requireUser, requireVisitor, type RequestState, type RoomRole } from '../../../runtime/plugin/server';
+import { ROOM_NAME_MAX } from '../api-types';
 import { accessRole, atLeast, mayInvite } from './roles';
 import type { RoomStore } from './store';
 
-const ROOM_NAME = { min: 1, max: 80 };
+const ROOM_NAME = { min: 1, max: ROOM_NAME_MAX };
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const INVITE_TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 const DAY = 86_400;

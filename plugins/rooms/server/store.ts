@@ -1,35 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { RoomRole } from '../../../runtime/plugin/server';
+import type { Invite, Member, Room } from '../api-types';
 import { stronger } from './roles';
 
-export interface Room {
-  id: string;
-  name: string;
-  visibility: 'public' | 'private';
-  ownerId: string;
-  createdAt: number;
-  /** The role any signed-in account has here without joining (null: members only). */
-  openRole: 'performer' | 'viewer' | null;
-}
-
-export interface Member {
-  userId: string;
-  name: string;
-  role: RoomRole;
-  joinedAt: number;
-}
-
-export interface Invite {
-  id: string;
-  role: 'performer' | 'viewer';
-  createdBy: string;
-  createdAt: number;
-  expiresAt: number;
-  maxUses: number | null;
-  uses: number;
-  revoked: boolean;
-}
+export type { Invite, Member, Room };
 
 interface RoomRow {
   id: string;
