@@ -1,13 +1,16 @@
 // Starts the built server (dist/server/main.js, or $PATCHROOM_DIST/server/main.js) on a free port
 // for a benchmark, with extra environment variables, and says where it listens.
+// BENCH_SERVER_LOG=<file> keeps the server's log lines there (BENCH_SERVER_LOG_LEVEL: which).
+// BENCH_SERVER_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
 export async function startBuiltServer(env = {}) {
-  const child = spawn(process.execPath, [join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise((resolve, reject) => {
@@ -18,7 +21,8 @@ export async function startBuiltServer(env = {}) {
       const line = buffered.split('\n').find((l) => l.includes('"listening"'));
       if (line) {
         child.stdout.off('data', onData);
-        child.stdout.resume(); // keep draining the access log
+        if (process.env.BENCH_SERVER_LOG) child.stdout.pipe(createWriteStream(process.env.BENCH_SERVER_LOG));
+        else child.stdout.resume(); // keep draining the access log
         resolve(JSON.parse(line).port);
       }
     };

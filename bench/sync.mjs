@@ -12,15 +12,16 @@
 //                      clients are connected and idle; on a loaded machine every figure grows with it
 //
 // Needs `npm run build`. Runs the built server on a free port with a throw-away data dir; the
-// clients are automerge-repo's own (BrowserWebSocketClientAdapter), in this process.
-import http from 'node:http';
+// clients are automerge-repo Repos on the product's socket adapter (what the studio and the player
+// run), all in this process: their CPU is shared, where real clients each have a browser.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { next as A } from '@automerge/automerge';
 import { cbor, Repo } from '@automerge/automerge-repo';
-import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { createServer as createViteServer } from 'vite';
+import { WebSocket } from 'ws';
 import { startBuiltServer } from './built-server.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -28,22 +29,11 @@ const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 20);
 const RECONCILE_ROUNDS = Number(process.env.BENCH_RECONCILE_ROUNDS ?? 3);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 200);
 
+const root = join(import.meta.dirname, '..');
 const log = (line) => process.stdout.write(`${line}\n`);
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// automerge-repo's client adapter opens `new WebSocket(url)` itself; in Node that sends no cookie.
-// ws makes its handshake with http.request, looked up at each call: add the headers registered
-// for the URL's `as` key (a browser sends its cookies and Origin by itself).
-const handshakeHeaders = new Map();
-const request = http.request;
-http.request = function (...args) {
-  const options = args[0];
-  const key = typeof options?.path === 'string' ? /[?&]as=([\w-]+)/.exec(options.path)?.[1] : undefined;
-  if (key && handshakeHeaders.has(key)) options.headers = { ...options.headers, ...handshakeHeaders.get(key) };
-  return request.apply(this, args);
-};
 
 class Person {
   constructor(base) {
@@ -75,53 +65,66 @@ class Person {
   }
 }
 
-/** An automerge-repo client as `who`, guarded against the 2.5.6 client bugs (see plugins/sync/testing.ts). */
+/**
+ * A client the way the studio and the player run one: an automerge-repo Repo on the product's own
+ * socket adapter (plugins/sync/client/socket-adapter.ts: backoff with jitter, no duplicate sockets),
+ * here on `ws` with the cookie and Origin a browser would send.
+ */
 function syncClient(base, who) {
-  const key = randomBytes(9).toString('base64url');
-  handshakeHeaders.set(key, { Cookie: who.cookie(), Origin: base });
-  const adapter = new BrowserWebSocketClientAdapter(`${base.replace(/^http/, "ws")}/sync?as=${key}`, 1000);
-  adapter.onError = () => {};
-  const send = adapter.send.bind(adapter);
-  adapter.send = (message) => {
-    try {
-      send(message);
-    } catch {
-      // socket not open: the reconnect resyncs
-    }
-  };
-  const connect = adapter.connect.bind(adapter);
-  adapter.connect = (...args) => {
-    connect(...args);
-    adapter.socket?.on?.('error', () => {});
-  };
   const peerId = `u:${who.id}:${randomBytes(6).toString('base64url')}`;
   // When a sync message carrying changes arrives, before this process's shared event loop gets to
-  // apply it (50 clients share one here; each browser has its own).
+  // apply it (50 clients share one here; each browser has its own). Decoded only while measured.
   const arrivals = [];
-  const receive = adapter.receiveMessage.bind(adapter);
-  adapter.receiveMessage = (bytes) => {
-    try {
-      const message = cbor.decode(new Uint8Array(bytes));
+  const client = { arrivals, timing: false };
+  const createSocket = (url) => {
+    const socket = new WebSocket(url, { headers: { Cookie: who.cookie(), Origin: base } });
+    socket.on('error', () => {}); // the close event that follows is what the adapter acts on
+    socket.addEventListener('message', ({ data }) => {
+      if (!client.timing) return;
+      const message = cbor.decode(new Uint8Array(data));
       if (message?.type === 'sync' && A.decodeSyncMessage(message.data).changes.length > 0) arrivals.push({ at: performance.now(), documentId: message.documentId });
-    } catch {
-      // not ours to judge
-    }
-    receive(bytes);
+    });
+    return socket;
   };
+  const adapter = new RoomSocketAdapter({ url: `${base.replace(/^http/, 'ws')}/sync`, createSocket });
   const repo = new Repo({ network: [adapter], peerId });
   const connected = () => new Promise((resolve) => repo.networkSubsystem.once('peer', resolve));
   const first = connected();
-  return { repo, adapter, arrivals, connected, find: async (id) => (await first, repo.find(id)) };
+  return Object.assign(client, { repo, adapter, connected, find: async (id) => (await first, repo.find(id)) });
 }
 
 async function commands(who, roomId, list) {
   return (await who.call('POST', `/api/sync/rooms/${roomId}/commands`, { commands: list })).results;
 }
 
+/** A process's CPU time so far (user + system), from /proc. */
+function serverCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
+}
+
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
+
+// The network going away and coming back, the way a browser tells the adapter: navigator.onLine
+// and the window's offline/online events (Node has neither).
+const network = new EventTarget();
+globalThis.navigator ??= {};
+Object.defineProperty(globalThis.navigator, 'onLine', { get: () => network.online, configurable: true });
+network.online = true;
+globalThis.addEventListener = network.addEventListener.bind(network);
+globalThis.removeEventListener = network.removeEventListener.bind(network);
+const setOnline = (online) => {
+  network.online = online;
+  network.dispatchEvent(new Event(online ? 'online' : 'offline'));
+};
+
+// The product's socket adapter is TypeScript: vite loads it (its imports stay Node's own modules).
+const vite = await createViteServer({ root, configFile: false, server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'silent' });
+const { RoomSocketAdapter } = await vite.ssrLoadModule('/plugins/sync/client/socket-adapter.ts');
+await vite.close();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-bench-sync-'));
 const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', SYNC_SOCKETS_PER_USER: '64' });
@@ -166,6 +169,7 @@ try {
   log(`fan-out: ${FANOUT_ROUNDS} changes to ${CLIENTS - 1} clients…`);
   const fanout = [];
   const applied = [];
+  for (const c of clients) c.timing = true;
   for (let round = 0; round < FANOUT_ROUNDS; round++) {
     for (const c of clients) c.arrivals.length = 0;
     const marker = `m${round}`;
@@ -197,6 +201,7 @@ try {
     });
     await sleep(150); // past automerge-repo's 100 ms sync throttle, so each round starts idle
   }
+  for (const c of clients) c.timing = false;
   results.fanout_p95_ms = round(quantile(fanout, 0.95));
   log(`  reached: p50 ${round(quantile(fanout, 0.5))} ms, p95 ${results.fanout_p95_ms} ms, max ${round(Math.max(...fanout))} ms over ${fanout.length} deliveries`);
   log(`  applied by the client's repo (all ${CLIENTS} in this one process): p50 ${round(quantile(applied, 0.5))} ms, p95 ${round(quantile(applied, 0.95))} ms`);
@@ -204,8 +209,13 @@ try {
   // Reconcile: everyone offline, commands pending, the room moves on; then all reconnect at once.
   log(`reconcile: ${CLIENTS} clients reconnect at once with pending commands, ${RECONCILE_ROUNDS} rounds…`);
   const reconcile = [];
+  // Where the time goes: the outbox answered over HTTP, the socket rejoined, then the state caught up.
+  const phases = { answered: [], joined: [] };
+  const retried = new Map();
+  const cpuBefore = { bench: process.cpuUsage(), server: serverCpuMs(server.pid) };
+  const wallBefore = performance.now();
   for (let round = 0; round < RECONCILE_ROUNDS; round++) {
-    for (const c of clients) c.repo.networkSubsystem.disconnect();
+    setOnline(false);
     await sleep(300);
     await commands(owner, room.id, [{ id: randomUUID(), type: 'clear' }, ...items.slice(0, 3).map((itemId) => ({ id: randomUUID(), type: 'add', itemId }))]);
     const outboxes = clients.map(() => [0, 1].map(() => ({ id: randomUUID(), type: 'add', itemId: items[Math.floor(Math.random() * items.length)] })));
@@ -213,19 +223,22 @@ try {
     const done = await Promise.all(
       clients.map(async (c, i) => {
         const joined = c.connected();
-        c.repo.networkSubsystem.reconnect();
+        if (i === 0) setOnline(true); // every adapter reconnects at once
         // The outbox goes out as soon as the client is back (resent until answered).
         let answers;
         for (;;) {
           try {
             answers = await commands(c.person, room.id, outboxes[i]);
             break;
-          } catch {
+          } catch (error) {
+            retried.set(error.message.slice(0, 60), (retried.get(error.message.slice(0, 60)) ?? 0) + 1);
             await sleep(20);
           }
         }
+        phases.answered.push(performance.now() - started);
         const seq = Math.max(...answers.map((a) => a.seq ?? 0));
         await joined;
+        phases.joined.push(performance.now() - started);
         while (!(c.state.doc().seq >= seq)) await new Promise((resolve) => c.state.once('change', resolve));
         return performance.now() - started;
       }),
@@ -235,6 +248,11 @@ try {
   }
   results.reconcile_p95_ms = round(quantile(reconcile, 0.95));
   log(`  p50 ${round(quantile(reconcile, 0.5))} ms, p95 ${results.reconcile_p95_ms} ms, max ${round(Math.max(...reconcile))} ms over ${reconcile.length} reconnects`);
+  const wall = performance.now() - wallBefore;
+  const benchCpu = process.cpuUsage(cpuBefore.bench);
+  log(`  CPU while reconciling: this process ${round((100 * (benchCpu.user + benchCpu.system)) / 1000 / wall, 0)}%, server ${round((100 * (serverCpuMs(server.pid) - cpuBefore.server)) / wall, 0)}% of one core`);
+  if (retried.size > 0) log(`  command requests retried: ${[...retried].map(([why, n]) => `${n}× ${why}`).join('; ')}`);
+  for (const [phase, values] of Object.entries(phases)) log(`  ${phase} by: p50 ${round(quantile(values, 0.5))} ms, p95 ${round(quantile(values, 0.95))} ms`);
 
   // Memory: 200 active rooms (documents loaded and synced, queues filled, a patch each).
   log(`memory: ${ROOMS} active rooms…`);

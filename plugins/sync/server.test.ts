@@ -1,4 +1,6 @@
+import { join as joinPath } from 'node:path';
 import { cbor } from '@automerge/automerge-repo';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../../server/test-harness';
@@ -360,6 +362,39 @@ describe('sync: shutdown and restart', () => {
       const state = await b.find<RoomStateDoc>(docs.stateDocId);
       expect(state.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] });
       expect((await again.post(COMMANDS_PATH(roomId), { commands: [{ id: 'k1', type: 'add', itemId: clip }] })).body.results).toEqual([{ id: 'k1', status: 'ack', seq: 1 }]);
+    } finally {
+      await second.destroy();
+    }
+  });
+
+  it('brings a room-state document that missed a committed command in line with SQLite when a client comes to the room', async () => {
+    const env = { REGISTER_PER_IP_PER_HOUR: '1000' };
+    const first = await startTestServer({ env });
+    const owner = await signUp(first.url, 'own');
+    const roomId = await createRoom(owner);
+    const [clip] = await seedMedia(owner, 1);
+    const docs = await roomDocuments(owner, roomId);
+    expect((await owner.post(COMMANDS_PATH(roomId), { commands: [{ id: 'a1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
+    const a = syncClient(first.url, owner, { retryMs: 60_000 });
+    const seen = await a.find<RoomStateDoc>(docs.stateDocId);
+    await eventually(() => expect(seen.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
+    await a.close();
+    await first.close();
+    // A server killed between a commit and the document's update: SQLite has a "clear" the document lacks.
+    const db = new Database(joinPath(first.dataDir, 'patchroom.db'));
+    db.prepare("UPDATE sync_rooms SET seq = 2, queue = '[]' WHERE room_id = ?").run(roomId);
+    db.close();
+
+    const second = await startTestServer({ env, dataDir: first.dataDir });
+    try {
+      const again = new (owner.constructor as new (base: string) => Person)(second.url);
+      for (const [name, cookie] of owner.cookies) again.cookies.set(name, cookie);
+      Object.assign(again, { id: owner.id, name: owner.name });
+      const b = syncClient(second.url, again);
+      clients.push(b);
+      const state = await b.find<RoomStateDoc>(docs.stateDocId);
+      await eventually(() => expect(state.doc()).toMatchObject({ seq: 2, queue: [] }));
+      expect(second.logs.some((line) => line.includes('room state document was behind the queue'))).toBe(true);
     } finally {
       await second.destroy();
     }

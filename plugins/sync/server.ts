@@ -77,6 +77,7 @@ export default defineServerPlugin({
       async stop() {
         clearInterval(compactTimer);
         await sockets.closeAll(0);
+        queue.flush();
         await compact();
         await repo.shutdown();
       },

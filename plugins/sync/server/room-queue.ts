@@ -31,11 +31,19 @@ export interface CommandEvent {
 export const membersRecord = (members: readonly RoomMember[]): RoomStateDoc['members'] =>
   Object.fromEntries(members.map((m) => [m.userId, { name: m.name, role: m.role }]));
 
+/** How long a room's state document waits to take in more committed commands in one change. */
+const MIRROR_DELAY_MS = 10;
+
 /**
  * A room's queue: commands applied exactly once, SQLite first. Each request is one transaction that
  * checks every command id against the durable record of ids seen (a resent id gets its first
- * answer), applies the new ones, records them, and writes the result into the room-state document
- * (whose change the journal stores in that same transaction). Nothing is answered before commit.
+ * answer), applies the new ones and records them. Nothing is answered before commit.
+ *
+ * The room-state document mirrors SQLite a moment later: the requests committed within
+ * MIRROR_DELAY_MS (more when the server is busy) become one change. Every client applies every
+ * change, so fifty performers reconnecting with queued commands cost each of them a few changes,
+ * not a hundred. A crash in between loses no command: the document is brought in line with SQLite
+ * the next time it is loaded or a client joins the room.
  */
 export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: DocJournal, log: Logger) {
   const read = db.prepare<[string], StateRow>('SELECT seq, queue, now_playing, active_preset FROM sync_rooms WHERE room_id = ?');
@@ -64,8 +72,31 @@ export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: Doc
     if (write(handle, roomId, state, members) && seq !== state.seq) log.warn('room state document was behind the queue: reconciled', { room_id: roomId, doc_seq: seq, seq: state.seq });
   };
 
+  /** Rooms whose document waits for the committed state, with the members to list. */
+  const due = new Map<string, { handle: DocHandle<RoomStateDoc>; members: RoomMember[] | undefined }>();
+  let dueTimer: ReturnType<typeof setTimeout> | undefined;
+  const mirrorDue = () => {
+    clearTimeout(dueTimer);
+    dueTimer = undefined;
+    for (const [roomId, { handle, members }] of due) {
+      due.delete(roomId);
+      try {
+        write(handle, roomId, stateOf(roomId), members);
+      } catch (error) {
+        log.error('room state document not updated', { room_id: roomId, error: (error as Error)?.message ?? String(error) });
+      }
+    }
+  };
+  const mirrorSoon = (roomId: string, handle: DocHandle<RoomStateDoc>, members: RoomMember[] | undefined) => {
+    due.set(roomId, { handle, members: members ?? due.get(roomId)?.members });
+    dueTimer ??= setTimeout(mirrorDue, MIRROR_DELAY_MS);
+  };
+
   const queue = {
     stateOf,
+
+    /** Writes what is waiting into the documents now (before shutting down). */
+    flush: mirrorDue,
 
     /** The room's state document, loaded and (once per load) reconciled with SQLite. */
     async stateHandle(roomId: string, members?: RoomMember[]): Promise<DocHandle<RoomStateDoc>> {
@@ -136,22 +167,10 @@ export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: Doc
           results.push(result);
           events.push({ id, type: command.type, result });
         }
-        if (changed) {
-          update.run(state.seq, JSON.stringify(state.queue), state.nowPlaying && JSON.stringify(state.nowPlaying), state.activePreset, roomId);
-          write(handle, roomId, state, caller.members);
-        }
+        if (changed) update.run(state.seq, JSON.stringify(state.queue), state.nowPlaying && JSON.stringify(state.nowPlaying), state.activePreset, roomId);
+        return changed;
       });
-      try {
-        transaction();
-      } catch (error) {
-        // The commit failed after the document changed: put the document back to what SQLite holds.
-        try {
-          reconcile(roomId, handle);
-        } catch (again) {
-          log.error('room state document could not be reconciled', { room_id: roomId, error: (again as Error)?.message ?? String(again) });
-        }
-        throw error;
-      }
+      if (transaction()) mirrorSoon(roomId, handle, caller.members);
       return { results, events };
     },
   };
