@@ -21,6 +21,7 @@
 // (socket-relay.mjs) that notes when data arrives, so a client's arrival times do not include the
 // other 49 clients' work (a load generator that is itself the bottleneck measures itself).
 import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,7 +168,7 @@ try {
   const docs = await owner.call('GET', `/api/sync/rooms/${room.id}`);
 
   // Fan-out: one performer changes the patch; each of the others sees it.
-  const clients = people.map((person) => ({ person, ...syncClient(base, person) }));
+  const clients = people.map((person) => Object.assign(syncClient(base, person), { person }));
   repos.push(...clients.map((c) => c.repo));
   await Promise.all(
     clients.map(async (c) => {
@@ -184,7 +185,7 @@ try {
   for (let i = 0; i < 50; i++) {
     const t = performance.now();
     // A fresh connection each time: a pooled one may be closed by the server as the request goes out.
-    await fetch(`${base}/healthz`, { headers: { Connection: 'close' } }).then((res) => res.text());
+    await new Promise((resolve, reject) => http.get(`${base}/healthz`, { agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject));
     health.push(performance.now() - t);
     await sleep(10);
   }
@@ -290,7 +291,7 @@ try {
   log(`memory: ${ROOMS} active rooms…`);
   const owners = [];
   for (let i = 0; i < Math.ceil(ROOMS / 100); i++) owners.push(await new Person(base).signUp(`benchowner${i}${randomBytes(3).toString('hex')}`));
-  const roomClients = owners.map((o) => ({ person: o, ...syncClient(base, o) }));
+  const roomClients = owners.map((o) => Object.assign(syncClient(base, o), { person: o }));
   repos.push(...roomClients.map((c) => c.repo));
   for (let r = 0; r < ROOMS; r++) {
     const c = roomClients[r % roomClients.length];
