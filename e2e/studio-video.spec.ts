@@ -20,7 +20,7 @@ async function setUrl(page: Page, node: string, url: string) {
   await field.press('Control+Enter');
 }
 
-test('a video node plays its URL through the proxy and shows its state; a missing file shows why', async ({ page, consoleErrors }) => {
+test('a video node plays its URL through the proxy and shows its state, a stall, and why a missing file fails', async ({ page, consoleErrors }) => {
   await openStudio(page);
   const box = (await page.getByTestId('editor').boundingBox())!;
   await addNode(page, 'video', { x: box.x + 160, y: box.y + 200 });
@@ -38,6 +38,13 @@ test('a video node plays its URL through the proxy and shows its state; a missin
   const stats = await page.evaluate(() => window.patchroomStudio.probe());
   expectNonBlank(stats!, 'the video in the preview');
   expect(consoleErrors).toEqual([]);
+
+  // The host goes quiet mid-file for 9 s (about 5 s after the data ran out): the node says so, then plays on.
+  const pausing = upstream.url('long.mp4', { fault: 'pause', delay: 9000 });
+  await setUrl(page, video, pausing);
+  await expect(state).toHaveAttribute('data-state', 'stalled', { timeout: 20_000 });
+  await expect(state).toContainText('s0: stalled (no new frame for 3 s)');
+  await expect(state).toHaveAttribute('data-state', 'playing', { timeout: 20_000 });
 
   const missing = upstream.url('gone.mp4');
   await setUrl(page, video, missing);

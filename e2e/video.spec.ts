@@ -127,3 +127,28 @@ for (const failure of FAILURES) {
     await expect.poll(async () => (await resources(page)).videos, { message: 'no <video> kept for a failed source' }).toBe(0);
   });
 }
+
+test('a video that stops receiving data mid-stream for over 3 s: the stall is reported, then its end', async ({ page, browserName }) => {
+  test.slow(browserName === 'firefox');
+  await openPlayer(page);
+  await waitForState(page, 'running', 30_000);
+  // The host sends half of a 10 s file, goes quiet for 9 s, then sends the rest: the browser plays
+  // about 4 s, then waits about 5 s for data. (With the 16 KB fixtures Chromium showed nothing
+  // before the whole file was there: it reads in 32 KB blocks.)
+  const url = upstream.url('long.mp4', { fault: 'pause', delay: 9000 });
+  expect(await apply(page, videoSketch(url), 'Stalling video')).toEqual({ ok: true });
+  const named = async (name: string, phase?: string) => (await videoEvents(page)).find((e) => e.name === name && (phase === undefined || e.phase === phase));
+  await expect.poll(() => named('video_init_frame_ready'), { message: 'the video starts', timeout: 20_000 }).toBeTruthy();
+  await expect.poll(() => named('video_stall', 'start'), { message: 'video_stall (start)', timeout: 15_000 }).toBeTruthy();
+  const stall = (await named('video_stall', 'start'))!;
+  expect(stall.stall_ms).toBeGreaterThanOrEqual(3000);
+  expect(stall.via_proxy).toBe(true);
+  expect(stall.media_url_hash).toMatch(/^[0-9a-f]{16}$/);
+  // The data resumes: the stall's end is reported with how long it lasted, and no error came of it.
+  await expect.poll(() => named('video_stall', 'end'), { message: 'video_stall (end)', timeout: 15_000 }).toBeTruthy();
+  const end = (await named('video_stall', 'end'))!;
+  expect(end.stall_ms).toBeGreaterThanOrEqual(stall.stall_ms as number);
+  const all = await videoEvents(page);
+  expect(new Set(all.map((e) => e.correlation_id)).size).toBe(1);
+  expect(all.filter((e) => e.name === 'video_init_error')).toEqual([]);
+});

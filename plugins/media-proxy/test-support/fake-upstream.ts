@@ -13,6 +13,7 @@ import { join } from 'node:path';
  * | `slow-first-byte` | waits `delay` ms (default 1000) before the headers                          |
  * | `trickle`         | sends `chunk` bytes (default 1024) every `every` ms (default 20)            |
  * | `stall`           | sends the headers and the first half of the body, then nothing, socket open |
+ * | `pause`           | sends the first half, waits `delay` ms (default 4000), then the rest        |
  * | `no-range`        | ignores Range: always 200 with the whole file                               |
  * | `wrong-range`     | answers 206 with a Content-Range one byte off from the one asked for        |
  * | `truncate`        | promises the full length, sends half, closes the connection                 |
@@ -131,6 +132,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         case 'stall':
           res.write(body.subarray(0, Math.floor(body.length / 2)));
           return; // never ends; the socket stays open until the client gives up
+        case 'pause':
+          res.write(body.subarray(0, Math.floor(body.length / 2)));
+          later(Number(q('delay') ?? 4000), () => {
+            if (!res.destroyed) res.end(body.subarray(Math.floor(body.length / 2)));
+          });
+          return;
         case 'truncate':
           res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
           return;
