@@ -97,8 +97,10 @@ for (const [kind, file] of Object.entries(FILES)) {
 }
 
 /** Each failure is named on screen with its class (never a black texture without a word), and in telemetry. */
-const FAILURES: Array<{ what: string; url: () => string; errorClass: string; says: RegExp; retried: boolean }> = [
+const FAILURES: Array<{ what: string; url: () => string; errorClass: string; says: RegExp; retried: boolean; mediaError?: number }> = [
   { what: 'a missing file', url: () => upstream.url('no-such-video.mp4'), errorClass: 'upstream_http_error', says: /HTTP 404/, retried: false },
+  // Served whole and well-formed by the proxy, refused by the browser (MPEG-4 Part 2: neither Chromium nor Firefox decodes it).
+  { what: 'a codec the browser cannot decode', url: () => upstream.url('unsupported-codec.mp4'), errorClass: 'codec_unsupported', says: /cannot play this video's format or codec/, retried: false, mediaError: 4 },
   { what: 'a damaged file', url: () => upstream.url('corrupted.mp4'), errorClass: 'decode', says: /damaged/, retried: false },
   { what: 'a host not on the allow-list', url: () => upstream.url('faststart.mp4', {}, 'not-allowed.example'), errorClass: 'host_not_allowed', says: /does not allow this video's host/, retried: false },
   { what: 'an upstream that cuts the body short', url: () => upstream.url('faststart.mp4', { fault: 'truncate' }), errorClass: 'truncated', says: /truncated/, retried: true },
@@ -120,6 +122,7 @@ for (const failure of FAILURES) {
     const final = all.find((e) => e.name === 'video_init_error' && e.will_retry === false);
     expect(final?.error_class).toBe(failure.errorClass);
     expect(final?.error_message).toMatch(failure.says);
+    if (failure.mediaError) expect(final?.media_error_code, 'MediaError.code').toBe(failure.mediaError);
     const retries = all.filter((e) => e.name === 'video_init_error' && e.will_retry === true);
     // Transient failures are tried again (a bounded number of times); a 404 or a damaged file is not.
     expect(retries.length).toBe(failure.retried ? 3 : 0);

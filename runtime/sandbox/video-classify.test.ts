@@ -32,6 +32,12 @@ describe('classifyFailure: from the browser, when the proxy served the file fine
     expect(v).toMatchObject({ errorClass: 'codec_unsupported', retry: false });
     expect(v.message).toContain('video/webm');
   });
+  it('the messages seen for an MPEG-4 Part 2 MP4 (fixtures/unsupported-codec.mp4) → codec unsupported', () => {
+    // Chromium 156 and Firefox ESR 153, verbatim.
+    for (const detail of ['PipelineStatus::DEMUXER_ERROR_NO_SUPPORTED_STREAMS: FFmpegDemuxer: no supported streams', 'Failed to open media']) {
+      expect(classifyFailure({ code: 4, detail, diagnosis: fine }).errorClass, detail).toBe('codec_unsupported');
+    }
+  });
   it('a file the demuxer cannot open → damaged (decode), not codec', () => {
     expect(classifyFailure({ code: 4, detail: 'DEMUXER_ERROR_COULD_NOT_OPEN: FFmpegDemuxer: open context failed', diagnosis: fine }).errorClass).toBe('decode');
     expect(classifyFailure({ code: 3, detail: 'PIPELINE_ERROR_DECODE', diagnosis: fine }).errorClass).toBe('decode');
