@@ -1,7 +1,8 @@
 // Starts the built server (dist/server/main.js, or $PATCHROOM_DIST/server/main.js) on a free port
 // for a benchmark, with extra environment variables, and says where it listens.
 // BENCH_SERVER_LOG=<file> keeps the server's log lines there (BENCH_SERVER_LOG_LEVEL: which).
-// BENCH_SERVER_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// BENCH_SERVER_NODE_ARGS adds Node options for the server alone (NODE_OPTIONS refuses some, and
+// would reach every child): e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 
 export async function startBuiltServer(env = {}) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

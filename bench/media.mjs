@@ -6,6 +6,9 @@
 //
 //   bare_pipe_vs_direct  the same for a bare Node pipe (request upstream, pipe the body, nothing
 //                     else) in a process of its own: the cost of one more hop on this machine, for scale
+//   proxy_cpu_ms_per_mb, bare_pipe_cpu_ms_per_mb  CPU time (user + system, from /proc) the proxy
+//                     process, and the bare pipe's, spent per MB passed on (median over rounds):
+//                     what each hop costs, whatever share of the cores the scheduler gave it
 //   first_frame_*     the browser first-frame figures, from bench/video-first-frame.mjs (see there)
 //
 // Sections: each is an async function that gets the shared context ({ server, upstream, filesDir })
@@ -23,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { startBuiltServer } from './built-server.mjs';
+import { cpuMs } from './proc-cpu.mjs';
 import { firstFrameSection } from './video-first-frame.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -80,7 +84,7 @@ function startChild(args) {
   const child = fork(import.meta.filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('message', ({ port }) => resolve({ origin: `http://127.0.0.1:${port}`, stop: () => child.kill() }));
+    child.once('message', ({ port }) => resolve({ origin: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill() }));
   });
 }
 
@@ -119,16 +123,22 @@ export async function proxySection(ctx) {
   // back, so load from other processes on the machine mostly cancels out. The figure is the median.
   const piped = `${ctx.pipe.origin}/${name}`;
   const rates = { direct: [], proxy: [], pipe: [] };
+  // CPU ms per MB of the process in the middle (the proxy, the pipe) during its own downloads.
+  const middle = { proxy: ctx.server.pid, pipe: ctx.pipe.pid };
+  const cpu = { proxy: [], pipe: [] };
   const ratios = [];
   const pipeRatios = [];
   for (let i = 0; i < ROUNDS; i++) {
     const round_ = {};
     const order = [['direct', direct], ['proxy', proxied], ['pipe', piped]];
     for (const [kind, url] of i % 2 ? order.reverse() : order) {
+      const before = middle[kind] && cpuMs(middle[kind]);
       const res = await download(url);
+      const after = middle[kind] && cpuMs(middle[kind]);
       if (res.status !== 200 || res.bytes !== size) throw new Error(`${kind} download: status ${res.status}, ${res.bytes} of ${size} bytes`);
       round_[kind] = res.bytes / 1e6 / (res.ms / 1000);
       rates[kind].push(round_[kind]);
+      if (before !== undefined && after !== undefined) cpu[kind].push((after - before) / (res.bytes / 1e6));
     }
     ratios.push(round_.proxy / round_.direct);
     pipeRatios.push(round_.pipe / round_.direct);
@@ -139,8 +149,15 @@ export async function proxySection(ctx) {
   log(`bare Node pipe (no checks): median ${round(median(rates.pipe), 0)} MB/s (${rates.pipe.map((r) => round(r, 0)).join(', ')})`);
   log(`proxy ÷ direct per round: ${ratios.map((r) => round(r, 2)).join(', ')}`);
   log(`bare pipe ÷ direct per round: ${pipeRatios.map((r) => round(r, 2)).join(', ')}`);
+  const cpuFigures = {};
+  if (cpu.proxy.length && cpu.pipe.length) {
+    log(`CPU ms per MB, proxy process: ${cpu.proxy.map((r) => round(r, 2)).join(', ')}`);
+    log(`CPU ms per MB, bare pipe process: ${cpu.pipe.map((r) => round(r, 2)).join(', ')}`);
+    cpuFigures.proxy_cpu_ms_per_mb = round(median(cpu.proxy), 3);
+    cpuFigures.bare_pipe_cpu_ms_per_mb = round(median(cpu.pipe), 3);
+  } else log('CPU per MB: not measured (no /proc here)');
   rmSync(file, { force: true });
-  return { proxy_vs_direct: round(median(ratios), 3), bare_pipe_vs_direct: round(median(pipeRatios), 3) };
+  return { proxy_vs_direct: round(median(ratios), 3), bare_pipe_vs_direct: round(median(pipeRatios), 3), ...cpuFigures };
 }
 
 const SECTIONS = { proxy: proxySection, first_frame: firstFrameSection };
