@@ -9,6 +9,10 @@
 //   proxy_cpu_ms_per_mb, bare_pipe_cpu_ms_per_mb  CPU time (user + system, from /proc) the proxy
 //                     process, and the bare pipe's, spent per MB passed on (median over rounds):
 //                     what each hop costs, whatever share of the cores the scheduler gave it
+//   *_own_core        the same figures again with the hop (proxy, bare pipe) pinned to CPU 1 and
+//                     the client and upstream to CPU 0 (taskset): the proxy not competing with
+//                     either end for a core, as in production. Extra figures, printed beside
+//                     proxy_vs_direct (which stays all-shared); BENCH_MEDIA_PINNED=0 skips them
 //   first_frame_*     the browser first-frame figures, from bench/video-first-frame.mjs (see there)
 //
 // Sections: each is an async function that gets the shared context ({ server, upstream, filesDir })
@@ -26,12 +30,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { startBuiltServer } from './built-server.mjs';
+import { canPin, pin, unpin } from './cpu-pin.mjs';
 import { cpuMs } from './proc-cpu.mjs';
 import { firstFrameSection } from './video-first-frame.mjs';
 
 const root = join(import.meta.dirname, '..');
 const MB = Number(process.env.BENCH_MEDIA_MB ?? 64);
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 9);
+const PINNED = process.env.BENCH_MEDIA_PINNED !== '0';
 const log = (line) => process.stdout.write(`${line}\n`);
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const median = (values) => {
@@ -115,13 +121,47 @@ export async function proxySection(ctx) {
   const size = statSync(file).size;
   const direct = `${ctx.upstream.origin}/${name}`;
   const proxied = `${ctx.server.url}/api/media-proxy?url=${encodeURIComponent(direct)}&cid=bench-proxy-throughput`;
-
-  // Warm both paths (page cache, JIT) before measuring.
-  await download(direct);
-  await download(proxied);
-  // Rounds alternate which path goes first; each round's ratio compares two downloads made back to
-  // back, so load from other processes on the machine mostly cancels out. The figure is the median.
   const piped = `${ctx.pipe.origin}/${name}`;
+  const urls = { direct, proxy: proxied, pipe: piped };
+  // Warm every path (page cache, JIT) before measuring.
+  for (const url of Object.values(urls)) await download(url);
+  const shared = await rounds(ctx, urls, size);
+  report('', shared);
+  const figures = {
+    proxy_vs_direct: round(median(shared.ratios), 3),
+    bare_pipe_vs_direct: round(median(shared.pipeRatios), 3),
+    ...cpuFigures(shared, ''),
+  };
+
+  // The same with the hop on a core of its own (proxy, or bare pipe, on CPU 1; the client, this
+  // process, and the upstream on CPU 0), as in production where the proxy does not share its CPU
+  // with either end. An extra figure: proxy_vs_direct above stays the all-shared measurement.
+  if (PINNED && canPin()) {
+    const ends = [process.pid, ctx.upstream.pid];
+    const hops = [ctx.server.pid, ctx.pipe.pid];
+    try {
+      pin(ends, '0');
+      pin(hops, '1');
+      const pinned = await rounds(ctx, urls, size);
+      report(' (hop on its own core)', pinned);
+      Object.assign(figures, {
+        proxy_vs_direct_own_core: round(median(pinned.ratios), 3),
+        bare_pipe_vs_direct_own_core: round(median(pinned.pipeRatios), 3),
+        ...cpuFigures(pinned, '_own_core'),
+      });
+    } finally {
+      unpin([...ends, ...hops]);
+    }
+  } else log('hop on its own core: not measured (needs taskset and 2 CPUs, or BENCH_MEDIA_PINNED=0)');
+  rmSync(file, { force: true });
+  return figures;
+}
+
+/**
+ * ROUNDS downloads of each URL. Rounds alternate which path goes first; each round's ratio compares
+ * downloads made back to back, so load from other processes on the machine mostly cancels out.
+ */
+async function rounds(ctx, urls, size) {
   const rates = { direct: [], proxy: [], pipe: [] };
   // CPU ms per MB of the process in the middle (the proxy, the pipe) during its own downloads.
   const middle = { proxy: ctx.server.pid, pipe: ctx.pipe.pid };
@@ -130,7 +170,7 @@ export async function proxySection(ctx) {
   const pipeRatios = [];
   for (let i = 0; i < ROUNDS; i++) {
     const round_ = {};
-    const order = [['direct', direct], ['proxy', proxied], ['pipe', piped]];
+    const order = Object.entries(urls);
     for (const [kind, url] of i % 2 ? order.reverse() : order) {
       const before = middle[kind] && cpuMs(middle[kind]);
       const res = await download(url);
@@ -143,21 +183,26 @@ export async function proxySection(ctx) {
     ratios.push(round_.proxy / round_.direct);
     pipeRatios.push(round_.pipe / round_.direct);
   }
-  log(`file: ${round(size / 1e6, 1)} MB, ${ROUNDS} rounds`);
+  return { size, rates, cpu, ratios, pipeRatios };
+}
+
+function report(label, { size, rates, cpu, ratios, pipeRatios }) {
+  const list = (values) => values.map((r) => round(r, 2)).join(', ');
+  log(`file: ${round(size / 1e6, 1)} MB, ${ROUNDS} rounds${label}`);
   log(`direct static serving: median ${round(median(rates.direct), 0)} MB/s (${rates.direct.map((r) => round(r, 0)).join(', ')})`);
   log(`through the media proxy: median ${round(median(rates.proxy), 0)} MB/s (${rates.proxy.map((r) => round(r, 0)).join(', ')})`);
   log(`bare Node pipe (no checks): median ${round(median(rates.pipe), 0)} MB/s (${rates.pipe.map((r) => round(r, 0)).join(', ')})`);
-  log(`proxy ÷ direct per round: ${ratios.map((r) => round(r, 2)).join(', ')}`);
-  log(`bare pipe ÷ direct per round: ${pipeRatios.map((r) => round(r, 2)).join(', ')}`);
-  const cpuFigures = {};
+  log(`proxy ÷ direct per round: ${list(ratios)}`);
+  log(`bare pipe ÷ direct per round: ${list(pipeRatios)}`);
   if (cpu.proxy.length && cpu.pipe.length) {
-    log(`CPU ms per MB, proxy process: ${cpu.proxy.map((r) => round(r, 2)).join(', ')}`);
-    log(`CPU ms per MB, bare pipe process: ${cpu.pipe.map((r) => round(r, 2)).join(', ')}`);
-    cpuFigures.proxy_cpu_ms_per_mb = round(median(cpu.proxy), 3);
-    cpuFigures.bare_pipe_cpu_ms_per_mb = round(median(cpu.pipe), 3);
+    log(`CPU ms per MB, proxy process: ${list(cpu.proxy)}`);
+    log(`CPU ms per MB, bare pipe process: ${list(cpu.pipe)}`);
   } else log('CPU per MB: not measured (no /proc here)');
-  rmSync(file, { force: true });
-  return { proxy_vs_direct: round(median(ratios), 3), bare_pipe_vs_direct: round(median(pipeRatios), 3), ...cpuFigures };
+}
+
+function cpuFigures({ cpu }, suffix) {
+  if (!cpu.proxy.length || !cpu.pipe.length) return {};
+  return { [`proxy_cpu_ms_per_mb${suffix}`]: round(median(cpu.proxy), 3), [`bare_pipe_cpu_ms_per_mb${suffix}`]: round(median(cpu.pipe), 3) };
 }
 
 const SECTIONS = { proxy: proxySection, first_frame: firstFrameSection };
