@@ -147,12 +147,12 @@ export function pump(source: IncomingMessage, destroyUpstream: () => void, sink:
     if (!take(chunk) && !settled) {
       source.pause();
       waitingForDrain = true;
-      sink.once('drain', onDrain);
     }
   };
+  // Listening all along (not once per full sink): no listener wrapper made per chunk.
   const onDrain = () => {
+    if (!waitingForDrain || settled) return;
     waitingForDrain = false;
-    if (settled) return;
     // 'end' may have been emitted while nobody listened (the body ended during `peek`).
     if (source.readableEnded) return onEnd();
     startTimer();
@@ -170,10 +170,8 @@ export function pump(source: IncomingMessage, destroyUpstream: () => void, sink:
 
   queueMicrotask(() => {
     if (settled) return;
-    if (options.head?.length && !take(options.head) && !settled) {
-      waitingForDrain = true;
-      sink.once('drain', onDrain);
-    }
+    sink.on('drain', onDrain);
+    if (options.head?.length && !take(options.head) && !settled) waitingForDrain = true;
     if (settled) return;
     if (options.ended || source.readableEnded) return onEnd();
     source.on('data', onData);
