@@ -9,6 +9,10 @@
 //   proxy_cpu_ms_per_mb, bare_pipe_cpu_ms_per_mb  CPU time (user + system, from /proc) the proxy
 //                     process, and the bare pipe's, spent per MB passed on (median over rounds):
 //                     what each hop costs, whatever share of the cores the scheduler gave it
+//   proxy_malloc_tuned_*  the same for the proxy started as `npm start` starts it, with glibc's
+//                     malloc trim threshold raised (a second server process): without it, freed
+//                     body buffers go back to the OS and new ones page-fault (perf showed the
+//                     proxy's extra CPU there). proxy_vs_direct stays the plain `node` start
 //   *_own_core        the same figures again with the hop (proxy, bare pipe) pinned to CPU 1 and
 //                     the client and upstream to CPU 0 (taskset): the proxy not competing with
 //                     either end for a core, as in production. Extra figures, printed beside
@@ -38,6 +42,8 @@ const root = join(import.meta.dirname, '..');
 const MB = Number(process.env.BENCH_MEDIA_MB ?? 64);
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 9);
 const PINNED = process.env.BENCH_MEDIA_PINNED !== '0';
+// As in package.json's start script (keep the two the same). Why: README, "Running the server".
+const SERVER_MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456';
 const log = (line) => process.stdout.write(`${line}\n`);
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const median = (values) => {
@@ -111,6 +117,18 @@ export function download(url, headers = {}) {
 
 // ---------------------------------------------------------------------------------------------
 // Section: proxy throughput against direct static serving.
+
+/**
+ * The paths compared with direct serving, each with the process in the middle whose CPU is counted
+ * and the prefix of its figures. `proxy_malloc_tuned` is the proxy as `npm start` runs it (glibc
+ * told not to hand freed heap back to the OS at once, see SERVER_MALLOC_TUNABLES).
+ */
+const HOPS = [
+  { kind: 'proxy', label: 'through the media proxy', figure: 'proxy', pid: (ctx) => ctx.server.pid },
+  { kind: 'proxy_tuned', label: 'through the media proxy, malloc tuned', figure: 'proxy_malloc_tuned', pid: (ctx) => ctx.serverTuned?.pid },
+  { kind: 'pipe', label: 'bare Node pipe (no checks)', figure: 'bare_pipe', pid: (ctx) => ctx.pipe.pid },
+];
+
 export async function proxySection(ctx) {
   const name = `bench-${MB}mb.bin`;
   const file = join(ctx.filesDir, name);
@@ -120,35 +138,22 @@ export async function proxySection(ctx) {
   closeSync(fd);
   const size = statSync(file).size;
   const direct = `${ctx.upstream.origin}/${name}`;
-  const proxied = `${ctx.server.url}/api/media-proxy?url=${encodeURIComponent(direct)}&cid=bench-proxy-throughput`;
-  const piped = `${ctx.pipe.origin}/${name}`;
-  const urls = { direct, proxy: proxied, pipe: piped };
+  const viaProxy = (server) => `${server.url}/api/media-proxy?url=${encodeURIComponent(direct)}&cid=bench-proxy-throughput`;
+  const urls = { direct, proxy: viaProxy(ctx.server), ...(ctx.serverTuned ? { proxy_tuned: viaProxy(ctx.serverTuned) } : {}), pipe: `${ctx.pipe.origin}/${name}` };
   // Warm every path (page cache, JIT) before measuring.
   for (const url of Object.values(urls)) await download(url);
-  const shared = await rounds(ctx, urls, size);
-  report('', shared);
-  const figures = {
-    proxy_vs_direct: round(median(shared.ratios), 3),
-    bare_pipe_vs_direct: round(median(shared.pipeRatios), 3),
-    ...cpuFigures(shared, ''),
-  };
+  const figures = summarise(await rounds(ctx, urls, size), '');
 
-  // The same with the hop on a core of its own (proxy, or bare pipe, on CPU 1; the client, this
+  // The same with the hop on a core of its own (proxies, bare pipe on CPU 1; the client, this
   // process, and the upstream on CPU 0), as in production where the proxy does not share its CPU
-  // with either end. An extra figure: proxy_vs_direct above stays the all-shared measurement.
+  // with either end. Extra figures: proxy_vs_direct above stays the all-shared measurement.
   if (PINNED && canPin()) {
     const ends = [process.pid, ctx.upstream.pid];
-    const hops = [ctx.server.pid, ctx.pipe.pid];
+    const hops = HOPS.map((hop) => hop.pid(ctx)).filter(Boolean);
     try {
       pin(ends, '0');
       pin(hops, '1');
-      const pinned = await rounds(ctx, urls, size);
-      report(' (hop on its own core)', pinned);
-      Object.assign(figures, {
-        proxy_vs_direct_own_core: round(median(pinned.ratios), 3),
-        bare_pipe_vs_direct_own_core: round(median(pinned.pipeRatios), 3),
-        ...cpuFigures(pinned, '_own_core'),
-      });
+      Object.assign(figures, summarise(await rounds(ctx, urls, size), '_own_core'));
     } finally {
       unpin([...ends, ...hops]);
     }
@@ -160,49 +165,46 @@ export async function proxySection(ctx) {
 /**
  * ROUNDS downloads of each URL. Rounds alternate which path goes first; each round's ratio compares
  * downloads made back to back, so load from other processes on the machine mostly cancels out.
+ * Also the CPU ms per MB of the process in the middle (proxy, pipe) during its own downloads.
  */
 async function rounds(ctx, urls, size) {
-  const rates = { direct: [], proxy: [], pipe: [] };
-  // CPU ms per MB of the process in the middle (the proxy, the pipe) during its own downloads.
-  const middle = { proxy: ctx.server.pid, pipe: ctx.pipe.pid };
-  const cpu = { proxy: [], pipe: [] };
-  const ratios = [];
-  const pipeRatios = [];
+  const rates = Object.fromEntries(Object.keys(urls).map((kind) => [kind, []]));
+  const ratios = Object.fromEntries(Object.keys(urls).map((kind) => [kind, []]));
+  const cpu = Object.fromEntries(Object.keys(urls).map((kind) => [kind, []]));
+  const middle = Object.fromEntries(HOPS.map((hop) => [hop.kind, hop.pid(ctx)]));
   for (let i = 0; i < ROUNDS; i++) {
-    const round_ = {};
     const order = Object.entries(urls);
+    const rate = {};
     for (const [kind, url] of i % 2 ? order.reverse() : order) {
       const before = middle[kind] && cpuMs(middle[kind]);
       const res = await download(url);
       const after = middle[kind] && cpuMs(middle[kind]);
       if (res.status !== 200 || res.bytes !== size) throw new Error(`${kind} download: status ${res.status}, ${res.bytes} of ${size} bytes`);
-      round_[kind] = res.bytes / 1e6 / (res.ms / 1000);
-      rates[kind].push(round_[kind]);
+      rate[kind] = res.bytes / 1e6 / (res.ms / 1000);
+      rates[kind].push(rate[kind]);
       if (before !== undefined && after !== undefined) cpu[kind].push((after - before) / (res.bytes / 1e6));
     }
-    ratios.push(round_.proxy / round_.direct);
-    pipeRatios.push(round_.pipe / round_.direct);
+    for (const kind of Object.keys(urls)) ratios[kind].push(rate[kind] / rate.direct);
   }
-  return { size, rates, cpu, ratios, pipeRatios };
+  return { size, rates, ratios, cpu };
 }
 
-function report(label, { size, rates, cpu, ratios, pipeRatios }) {
-  const list = (values) => values.map((r) => round(r, 2)).join(', ');
-  log(`file: ${round(size / 1e6, 1)} MB, ${ROUNDS} rounds${label}`);
-  log(`direct static serving: median ${round(median(rates.direct), 0)} MB/s (${rates.direct.map((r) => round(r, 0)).join(', ')})`);
-  log(`through the media proxy: median ${round(median(rates.proxy), 0)} MB/s (${rates.proxy.map((r) => round(r, 0)).join(', ')})`);
-  log(`bare Node pipe (no checks): median ${round(median(rates.pipe), 0)} MB/s (${rates.pipe.map((r) => round(r, 0)).join(', ')})`);
-  log(`proxy ÷ direct per round: ${list(ratios)}`);
-  log(`bare pipe ÷ direct per round: ${list(pipeRatios)}`);
-  if (cpu.proxy.length && cpu.pipe.length) {
-    log(`CPU ms per MB, proxy process: ${list(cpu.proxy)}`);
-    log(`CPU ms per MB, bare pipe process: ${list(cpu.pipe)}`);
-  } else log('CPU per MB: not measured (no /proc here)');
-}
-
-function cpuFigures({ cpu }, suffix) {
-  if (!cpu.proxy.length || !cpu.pipe.length) return {};
-  return { [`proxy_cpu_ms_per_mb${suffix}`]: round(median(cpu.proxy), 3), [`bare_pipe_cpu_ms_per_mb${suffix}`]: round(median(cpu.pipe), 3) };
+/** Prints the rounds and returns their figures, each name ending in `suffix`. */
+function summarise({ size, rates, ratios, cpu }, suffix) {
+  const list = (values, digits = 2) => values.map((r) => round(r, digits)).join(', ');
+  log(`file: ${round(size / 1e6, 1)} MB, ${ROUNDS} rounds${suffix ? ` (${suffix.slice(1).replaceAll('_', ' ')})` : ''}`);
+  log(`direct static serving: median ${round(median(rates.direct), 0)} MB/s (${list(rates.direct, 0)})`);
+  const figures = {};
+  for (const hop of HOPS) {
+    if (!rates[hop.kind]) continue;
+    log(`${hop.label}: median ${round(median(rates[hop.kind]), 0)} MB/s (${list(rates[hop.kind], 0)}); ÷ direct per round: ${list(ratios[hop.kind])}`);
+    figures[`${hop.figure}_vs_direct${suffix}`] = round(median(ratios[hop.kind]), 3);
+    if (cpu[hop.kind].length) {
+      log(`  CPU ms per MB of that process: ${list(cpu[hop.kind])}`);
+      figures[`${hop.figure}_cpu_ms_per_mb${suffix}`] = round(median(cpu[hop.kind]), 3);
+    }
+  }
+  return figures;
 }
 
 const SECTIONS = { proxy: proxySection, first_frame: firstFrameSection };
@@ -233,6 +235,7 @@ async function main() {
   const upstream = await startChild(['--serve', filesDir]);
   const pipe = await startChild(['--pipe', upstream.origin]);
   const server = await startBuiltServer(env);
+  const serverTuned = await startBuiltServer({ ...env, DATA_DIR: `${dataDir}-tuned`, GLIBC_TUNABLES: SERVER_MALLOC_TUNABLES });
   const wanted = (process.env.BENCH_MEDIA_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim());
   const figures = {};
   try {
@@ -242,10 +245,11 @@ async function main() {
         log(`section ${name} skipped: no built player (run npm run build)`);
         continue;
       }
-      Object.assign(figures, await SECTIONS[name]({ server, upstream, pipe, filesDir, work, env }));
+      Object.assign(figures, await SECTIONS[name]({ server, serverTuned, upstream, pipe, filesDir, work, env }));
     }
   } finally {
     await server.stop();
+    await serverTuned.stop();
     upstream.stop();
     pipe.stop();
     rmSync(work, { recursive: true, force: true });
