@@ -21,6 +21,8 @@ async function setUrl(page: Page, node: string, url: string) {
 }
 
 test('a video node plays its URL through the proxy and shows its state, a stall, and why a missing file fails', async ({ page, consoleErrors }) => {
+  // Three videos, one of them stalling on purpose for 12 s: more than the default 60 s on a loaded machine.
+  test.setTimeout(120_000);
   await openStudio(page);
   const box = (await page.getByTestId('editor').boundingBox())!;
   await addNode(page, 'video', { x: box.x + 160, y: box.y + 200 });
@@ -39,8 +41,8 @@ test('a video node plays its URL through the proxy and shows its state, a stall,
   expectNonBlank(stats!, 'the video in the preview');
   expect(consoleErrors).toEqual([]);
 
-  // The host goes quiet mid-file for 9 s (about 5 s after the data ran out): the node says so, then plays on.
-  const pausing = upstream.url('long.mp4', { fault: 'pause', delay: 9000 });
+  // The host goes quiet mid-file for 12 s (about 8 s after the data ran out): the node says so, then plays on.
+  const pausing = upstream.url('long.mp4', { fault: 'pause', delay: 12_000 });
   await setUrl(page, video, pausing);
   await expect(state).toHaveAttribute('data-state', 'stalled', { timeout: 20_000 });
   await expect(state).toContainText('s0: stalled (no new frame for 3 s)');

@@ -135,10 +135,10 @@ test('a video that stops receiving data mid-stream for over 3 s: the stall is re
   test.slow(browserName === 'firefox');
   await openPlayer(page);
   await waitForState(page, 'running', 30_000);
-  // The host sends half of a 10 s file, goes quiet for 9 s, then sends the rest: the browser plays
-  // about 4 s, then waits about 5 s for data. (With the 16 KB fixtures Chromium showed nothing
-  // before the whole file was there: it reads in 32 KB blocks.)
-  const url = upstream.url('long.mp4', { fault: 'pause', delay: 9000 });
+  // The host sends half of a 10 s file, goes quiet for 12 s, then sends the rest: the browser plays
+  // about 4 s, then waits about 8 s for data (a margin for a slow start on a loaded machine). With
+  // the 16 KB fixtures Chromium showed nothing before the whole file was there: it reads 32 KB blocks.
+  const url = upstream.url('long.mp4', { fault: 'pause', delay: 12_000 });
   expect(await apply(page, videoSketch(url), 'Stalling video')).toEqual({ ok: true });
   const named = async (name: string, phase?: string) => (await videoEvents(page)).find((e) => e.name === name && (phase === undefined || e.phase === phase));
   await expect.poll(() => named('video_init_frame_ready'), { message: 'the video starts', timeout: 20_000 }).toBeTruthy();
