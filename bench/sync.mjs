@@ -30,6 +30,7 @@ import { next as A } from '@automerge/automerge';
 import { cbor, Repo } from '@automerge/automerge-repo';
 import { createServer as createViteServer } from 'vite';
 import { startBuiltServer } from './built-server.mjs';
+import { cpuMs } from './proc-cpu.mjs';
 import { now, startRelay } from './socket-relay.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -112,12 +113,6 @@ async function relayedCommands(base, who, roomId, list) {
 
 async function commands(who, roomId, list) {
   return (await who.call('POST', `/api/sync/rooms/${roomId}/commands`, { commands: list })).results;
-}
-
-/** A process's CPU time so far (user + system), from /proc. */
-function serverCpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
 }
 
 function rssMb(pid) {
@@ -238,7 +233,7 @@ try {
   // Where the time goes: the outbox answered over HTTP, the socket rejoined, then the state caught up.
   const phases = { answered: [], joined: [] };
   const retried = new Map();
-  const cpuBefore = { bench: process.cpuUsage(), server: serverCpuMs(server.pid) };
+  const cpuBefore = { bench: process.cpuUsage(), server: cpuMs(server.pid) };
   const wallBefore = performance.now();
   for (let round = 0; round < RECONCILE_ROUNDS; round++) {
     setOnline(false);
@@ -281,7 +276,7 @@ try {
   const wall = performance.now() - wallBefore;
   const benchCpu = process.cpuUsage(cpuBefore.bench);
   const clientCpuMs = (benchCpu.user + benchCpu.system) / 1000;
-  const serverCpu = serverCpuMs(server.pid) - cpuBefore.server;
+  const serverCpu = cpuMs(server.pid) - cpuBefore.server;
   log(`  CPU while reconciling: this process ${round((100 * clientCpuMs) / wall, 0)}%, server ${round((100 * serverCpu) / wall, 0)}% of one core`);
   log(`  CPU per reconnect: ${round(clientCpuMs / reconcile.length)} ms in the clients' process, ${round(serverCpu / reconcile.length)} ms in the server`);
   if (retried.size > 0) log(`  command requests retried: ${[...retried].map(([why, n]) => `${n}× ${why}`).join('; ')}`);
