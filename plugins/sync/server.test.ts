@@ -330,13 +330,26 @@ describe('sync: queue commands', () => {
 });
 
 describe('sync: shutdown and restart', () => {
-  it('closes sockets with 1001 at shutdown and keeps every change and queue entry across a restart', async () => {
-    const env = { REGISTER_PER_IP_PER_HOUR: '1000' };
-    const first = await startTestServer({ env });
+  const RESTART_ENV = { REGISTER_PER_IP_PER_HOUR: '1000' };
+
+  /** A server of its own (to stop and restart on its data), with an owner, a room and one clip. */
+  async function serverWithRoom() {
+    const first = await startTestServer({ env: RESTART_ENV });
     const owner = await signUp(first.url, 'own');
     const roomId = await createRoom(owner);
     const [clip] = await seedMedia(owner, 1);
-    const docs = await roomDocuments(owner, roomId);
+    return { first, owner, roomId, clip: clip!, docs: await roomDocuments(owner, roomId) };
+  }
+
+  /** The same signed-in person talking to another server (the restarted one). */
+  function sameSession(who: Person, url: string): Person {
+    const again = new (who.constructor as new (base: string) => Person)(url);
+    for (const [name, cookie] of who.cookies) again.cookies.set(name, cookie);
+    return Object.assign(again, { id: who.id, name: who.name });
+  }
+
+  it('closes sockets with 1001 at shutdown and keeps every change and queue entry across a restart', async () => {
+    const { first, owner, roomId, clip, docs } = await serverWithRoom();
     const a = syncClient(first.url, owner, { retryMs: 60_000 });
     const patch = await a.find<PatchDoc>(docs.patchDocId);
     patch.change((d) => {
@@ -351,11 +364,9 @@ describe('sync: shutdown and restart', () => {
     expect(await closed).toBe(CLOSE_CODES.going_away);
     await Promise.all([a.close(), watcher.close()]);
 
-    const second = await startTestServer({ env, dataDir: first.dataDir });
+    const second = await startTestServer({ env: RESTART_ENV, dataDir: first.dataDir });
     try {
-      const again = new (owner.constructor as new (base: string) => Person)(second.url);
-      for (const [name, cookie] of owner.cookies) again.cookies.set(name, cookie);
-      Object.assign(again, { id: owner.id, name: owner.name });
+      const again = sameSession(owner, second.url);
       const b = syncClient(second.url, again);
       clients.push(b);
       expect((await b.find<PatchDoc>(docs.patchDocId)).doc().name).toBe('kept');
@@ -368,12 +379,7 @@ describe('sync: shutdown and restart', () => {
   });
 
   it('brings a room-state document that missed a committed command in line with SQLite when a client comes to the room', async () => {
-    const env = { REGISTER_PER_IP_PER_HOUR: '1000' };
-    const first = await startTestServer({ env });
-    const owner = await signUp(first.url, 'own');
-    const roomId = await createRoom(owner);
-    const [clip] = await seedMedia(owner, 1);
-    const docs = await roomDocuments(owner, roomId);
+    const { first, owner, roomId, clip, docs } = await serverWithRoom();
     expect((await owner.post(COMMANDS_PATH(roomId), { commands: [{ id: 'a1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
     const a = syncClient(first.url, owner, { retryMs: 60_000 });
     const seen = await a.find<RoomStateDoc>(docs.stateDocId);
@@ -385,11 +391,9 @@ describe('sync: shutdown and restart', () => {
     db.prepare("UPDATE sync_rooms SET seq = 2, queue = '[]' WHERE room_id = ?").run(roomId);
     db.close();
 
-    const second = await startTestServer({ env, dataDir: first.dataDir });
+    const second = await startTestServer({ env: RESTART_ENV, dataDir: first.dataDir });
     try {
-      const again = new (owner.constructor as new (base: string) => Person)(second.url);
-      for (const [name, cookie] of owner.cookies) again.cookies.set(name, cookie);
-      Object.assign(again, { id: owner.id, name: owner.name });
+      const again = sameSession(owner, second.url);
       const b = syncClient(second.url, again);
       clients.push(b);
       const state = await b.find<RoomStateDoc>(docs.stateDocId);
