@@ -1,9 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'vite';
 
+const outDir = join(import.meta.dirname, 'dist/client/sandbox');
+const RENDERER_SLOT = '<script type="text/plain" id="renderer-source"></script>';
+
+/** Text for an inline `<script>`: nothing in it may end the element or change how HTML reads it. */
+function inlineScript(code: string, name: string): string {
+  if (/<!--|<script/i.test(code)) throw new Error(`${name} contains "<!--" or "<script": it cannot be inlined into frame.html`);
+  return code.replace(/<\/script/gi, '<\\/script');
+}
+
 /**
- * The sandbox's two classic scripts, built one per run (`--mode frame` / `--mode renderer`):
+ * The sandbox's two classic scripts, built one per run (`--mode renderer`, then `--mode frame`):
  * an opaque-origin iframe can only start a worker from a blob: URL that `importScripts` a classic
  * script, so these cannot be ES modules.
  */
@@ -17,7 +26,7 @@ export default defineConfig(({ mode }) => {
       'process.env.NODE_ENV': JSON.stringify('production'),
     },
     build: {
-      outDir: join(import.meta.dirname, 'dist/client/sandbox'),
+      outDir,
       emptyOutDir: false,
       copyPublicDir: false,
       sourcemap: entry === 'renderer',
@@ -30,15 +39,26 @@ export default defineConfig(({ mode }) => {
     },
     plugins: [
       {
-        // frame.html carries the frame script inline: one request fewer on the way to the first frame.
+        // frame.html carries the frame script inline, and the renderer's code as a data block (built
+        // first: `npm run build:sandbox`): the first frame waits on no request after the document's.
+        // Watch builds (npm run dev) leave the renderer out, so the frame fetches the current one.
         name: 'patchroom-sandbox-html',
         generateBundle(_options, bundle) {
           if (entry !== 'frame') return;
           const chunk = bundle['frame.js'];
           if (!chunk || chunk.type !== 'chunk') throw new Error('frame.js was not built');
-          const script = chunk.code.replace(/<\/script/gi, '<\\/script').replace(/\/\/# sourceMappingURL=.*$/m, '');
-          const html = readFileSync(join(import.meta.dirname, 'runtime/sandbox/frame.html'), 'utf8').replace('<script src="frame.js"></script>', () => `<script>${script}</script>`);
+          const script = inlineScript(chunk.code, 'frame.js').replace(/\/\/# sourceMappingURL=.*$/m, '');
+          let html = readFileSync(join(import.meta.dirname, 'runtime/sandbox/frame.html'), 'utf8').replace('<script src="frame.js"></script>', () => `<script>${script}</script>`);
           if (!html.includes(script)) throw new Error('frame.html has no <script src="frame.js"> placeholder');
+          if (!this.meta.watchMode) {
+            const rendererFile = join(outDir, 'renderer.js');
+            if (!existsSync(rendererFile)) throw new Error('renderer.js is not built: build the sandbox with --mode renderer first');
+            const renderer = inlineScript(readFileSync(rendererFile, 'utf8'), 'renderer.js');
+            if (!html.includes(RENDERER_SLOT)) throw new Error(`frame.html has no ${RENDERER_SLOT} placeholder`);
+            // Function replacements: the code holds `$&` and the like, which a replacement string would expand.
+            html = html.replace(RENDERER_SLOT, () => RENDERER_SLOT.replace('></', () => `>${renderer}</`));
+            if (!html.includes(renderer)) throw new Error('renderer.js did not go into frame.html unchanged');
+          }
           delete bundle['frame.js'];
           delete bundle['frame.js.map'];
           this.emitFile({ type: 'asset', fileName: 'frame.html', source: html });

@@ -7,6 +7,7 @@ import { createFrameVideos } from './frame-video';
 import type { FromSandbox, InitRenderer, ToSandbox, VideoRequest } from './protocol';
 
 // This script is inlined into frame.html (one request fewer on the way to the first frame).
+/** Where the renderer's code is served: named in its stack traces (sourceURL) either way. */
 const rendererUrl = new URL('renderer.js', location.href).href;
 /** Caps the drawing buffer: software GL slows down sharply with size. */
 const MAX_EDGE = 1920;
@@ -28,11 +29,18 @@ const videos = createFrameVideos({
   parent: document.body,
 });
 
-// The renderer's code downloads while its worker thread boots (it is posted in, not imported).
-const rendererSource = fetch(rendererUrl, { credentials: 'omit' }).then((response) => {
-  if (!response.ok) throw new Error(`renderer.js answered HTTP ${response.status}`);
-  return response.text();
-});
+// The renderer's code is posted into its worker, not imported. The build puts it into frame.html
+// (a data block, not run here), so it arrives with this document instead of one round trip later;
+// without it (the dev server's watch builds) it downloads while the worker thread boots.
+const inlineRenderer = document.getElementById('renderer-source');
+const inlineSource = inlineRenderer?.textContent ?? '';
+inlineRenderer?.remove();
+const rendererSource: Promise<string> = inlineSource
+  ? Promise.resolve(inlineSource)
+  : fetch(rendererUrl, { credentials: 'omit' }).then((response) => {
+      if (!response.ok) throw new Error(`renderer.js answered HTTP ${response.status}`);
+      return response.text();
+    });
 
 /**
  * The worker's first code, before the renderer's: holds incoming messages for the renderer and

@@ -81,6 +81,9 @@ function start(init: InitRenderer): void {
 
   const frame = (now: number) => {
     timers.requestAnimationFrame(frame);
+    // Nothing to show before the first program: drawing hydra's empty outputs would only compile
+    // and draw what the first apply replaces, and could make that apply wait a whole frame.
+    if (frames === 0 && run.runningId() === undefined) return;
     const dt = last ? Math.min(now - last, 250) : 1000 / 60;
     last = now;
     run.beginFrame();
