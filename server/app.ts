@@ -128,7 +128,8 @@ export function createApp(config: ServerConfig, log: Logger, api?: AppApi) {
   app.use(
     serveStatic(files, (path): Record<string, string> => {
       if (path.startsWith('/sandbox/') && path.endsWith('.html')) return { 'Content-Security-Policy': 'sandbox allow-scripts', 'Referrer-Policy': 'no-referrer' };
-      // The sandbox (origin "null") fetches the renderer's code: a public script, readable by any origin.
+      // A public script, readable by any origin: the sandbox (origin "null") fetches it when its
+      // frame.html does not carry the renderer's code (the dev server's watch builds).
       if (path === '/sandbox/renderer.js') return { 'Access-Control-Allow-Origin': '*' };
       if (path.endsWith('.html')) return { 'Content-Security-Policy': APP_CSP, 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'SAMEORIGIN' };
       return {};
