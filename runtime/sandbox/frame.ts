@@ -30,17 +30,28 @@ const videos = createFrameVideos({
 });
 
 // The renderer's code is posted into its worker, not imported. The build puts it into frame.html
-// (a data block, not run here), so it arrives with this document instead of one round trip later;
-// without it (the dev server's watch builds) it downloads while the worker thread boots.
-const inlineRenderer = document.getElementById('renderer-source');
-const inlineSource = inlineRenderer?.textContent ?? '';
-inlineRenderer?.remove();
-const rendererSource: Promise<string> = inlineSource
-  ? Promise.resolve(inlineSource)
-  : fetch(rendererUrl, { credentials: 'omit' }).then((response) => {
-      if (!response.ok) throw new Error(`renderer.js answered HTTP ${response.status}`);
-      return response.text();
-    });
+// (a data block after this script, read once the document is parsed), so it arrives with this
+// document instead of one round trip later; without it (the dev server's watch builds) it
+// downloads while the worker thread boots.
+const rendererSource = new Promise<string>((resolve, reject) => {
+  const take = () => {
+    const block = document.getElementById('renderer-source');
+    const inline = block?.textContent ?? '';
+    block?.remove();
+    if (inline) {
+      resolve(inline);
+      return;
+    }
+    fetch(rendererUrl, { credentials: 'omit' })
+      .then((response) => {
+        if (!response.ok) throw new Error(`renderer.js answered HTTP ${response.status}`);
+        return response.text();
+      })
+      .then(resolve, reject);
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', take, { once: true });
+  else take();
+});
 
 /**
  * The worker's first code, before the renderer's: holds incoming messages for the renderer and
