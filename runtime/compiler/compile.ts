@@ -122,14 +122,14 @@ export function compilePatch(patch: Patch, registry: Registry): CompileResult {
 
   const nodeLines: Record<string, number> = {};
   const lines = blocks.join('\n\n').split('\n');
+  // One pass per line: each mark is noted (first line wins) and taken out.
   const code = lines
-    .map((line, index) => {
-      for (const match of line.matchAll(MARKS)) {
-        const id = match[1]!;
+    .map((line, index) =>
+      line.replace(MARKS, (_mark, id: string) => {
         if (!(id in nodeLines)) nodeLines[id] = index + 1;
-      }
-      return line.replace(MARKS, '');
-    })
+        return '';
+      }),
+    )
     .join('\n');
   return { ok: true, code: code === '' ? '' : `${code}\n`, setup: setup.map((s) => s.text), nodeLines, issues };
 }
