@@ -3,6 +3,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -251,6 +252,87 @@ describe('the app: errors and path traversal', () => {
     const res = await fetch(`${base}/gone.js`);
     expect(res.status).toBe(404);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the app: compressed answers', () => {
+  /** A request whose answer is kept as bytes, as sent (no transparent decompression). */
+  function bytes(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+    const { port } = server!.address() as AddressInfo;
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  /** Asks until the answer comes compressed (the first ones go out while the compressor works); brotli when `decodesTo` is given. */
+  async function compressedAnswer(path: string, accept: string, decodesTo?: string) {
+    for (let tries = 0; ; tries++) {
+      const res = await bytes(path, { 'Accept-Encoding': accept });
+      if (res.headers['content-encoding'] && (decodesTo === undefined || brotliDecompressSync(res.body).toString() === decodesTo)) return res;
+      if (tries > 200) throw new Error(`${path} never came compressed for "${accept}"`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  const code = (n: number) => Array.from({ length: n }, (_, i) => `export const value${i} = osc(${i}, 0.1).kaleid(${i % 7}).out();`).join('\n');
+
+  it('sends text files brotli- or gzip-compressed to clients that accept it, and as they are to others', async () => {
+    const file = join(clientDir, 'assets', 'app-5e5e5e.js');
+    const source = code(400);
+    writeFileSync(file, source);
+    try {
+      await start();
+      // The first answer does not wait for the compressor: it goes out as it is, compressed afterwards.
+      const first = await bytes('/assets/app-5e5e5e.js', { 'Accept-Encoding': 'gzip, deflate, br' });
+      expect(first.headers['content-encoding']).toBeUndefined();
+      expect(first.body.toString()).toBe(source);
+      const br = await compressedAnswer('/assets/app-5e5e5e.js', 'gzip, deflate, br');
+      expect(br.status).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers.vary).toBe('Accept-Encoding');
+      expect(br.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(Number(br.headers['content-length'])).toBe(br.body.length);
+      expect(br.body.length).toBeLessThan(Buffer.byteLength(source) / 5);
+      expect(brotliDecompressSync(br.body).toString()).toBe(source);
+
+      const gz = await compressedAnswer('/assets/app-5e5e5e.js', 'gzip');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.body).toString()).toBe(source);
+
+      const plain = await bytes('/assets/app-5e5e5e.js');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toBe('Accept-Encoding');
+      expect(plain.body.toString()).toBe(source);
+
+      // Each encoding is its own representation: its tag revalidates it, and only it.
+      expect(br.headers.etag).not.toBe(plain.headers.etag);
+      expect((await bytes('/assets/app-5e5e5e.js', { 'Accept-Encoding': 'br', 'If-None-Match': br.headers.etag! })).status).toBe(304);
+      expect((await bytes('/assets/app-5e5e5e.js', { 'If-None-Match': br.headers.etag! })).status).toBe(200);
+
+      const head = await bytes('/assets/app-5e5e5e.js', { 'Accept-Encoding': 'br' }, 'HEAD');
+      expect(head.body.length).toBe(0);
+      expect(head.headers['content-length']).toBe(br.headers['content-length']);
+
+      // A rebuild is compressed afresh.
+      const rebuilt = code(401);
+      writeFileSync(file, rebuilt);
+      utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      await compressedAnswer('/assets/app-5e5e5e.js', 'br', rebuilt);
+    } finally {
+      rmSync(file);
+    }
+  });
+
+  it('leaves small files and media as they are', async () => {
+    await start();
+    const small = await bytes('/play.html', { 'Accept-Encoding': 'br' });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.headers.vary).toBeUndefined();
+    expect(small.body.toString()).toBe(PLAY_HTML);
   });
 });
 
