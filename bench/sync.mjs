@@ -44,49 +44,19 @@ const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(value
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class Person {
-  constructor(base) {
-    this.base = base;
-    this.cookies = new Map();
-  }
-  cookie() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  async call(method, path, body) {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: { 'Content-Type': 'application/json', 'X-Patchroom-CSRF': '1', Cookie: this.cookie() },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  }
-  async signUp(name) {
-    const body = await this.call('POST', '/api/auth/register', { username: name, password: 'password for the bench' });
-    this.id = body.user.id;
-    return this;
-  }
-}
-
 /**
  * A client the way the studio and the player run one: an automerge-repo Repo on the product's own
  * socket adapter (plugins/sync/client/socket-adapter.ts: backoff with jitter, no duplicate sockets),
  * its socket in the relay thread with the cookie and Origin a browser would send.
  */
 function syncClient(base, who) {
-  const peerId = `u:${who.id}:${randomBytes(6).toString('base64url')}`;
+  const peerId = peerIdFor({ kind: 'user', id: who.id }, randomBytes(6).toString('base64url'));
   // When a sync message carrying changes reached the client's socket (the relay's time: before this
   // process's shared event loop gets to apply it). Decoded only while measured.
   const arrivals = [];
   const client = { arrivals, timing: false, lastArrival: 0 };
   const createSocket = (url) => {
-    const socket = relay.socket(url, { Cookie: who.cookie(), Origin: base });
+    const socket = relay.socket(url, { Cookie: cookieHeader(who), Origin: base });
     socket.addEventListener('message', ({ data, at }) => {
       client.lastArrival = at; // the message being applied now
       if (!client.timing) return;
@@ -106,13 +76,15 @@ function syncClient(base, who) {
 
 /** Queue commands sent from the relay thread: the answer and when it arrived. */
 async function relayedCommands(base, who, roomId, list) {
-  const res = await relay.post(`${base}/api/sync/rooms/${roomId}/commands`, { 'Content-Type': 'application/json', 'X-Patchroom-CSRF': '1', Cookie: who.cookie() }, JSON.stringify({ commands: list }));
+  const res = await relay.post(base + COMMANDS_PATH(roomId), { 'Content-Type': 'application/json', 'X-Patchroom-CSRF': '1', Cookie: cookieHeader(who) }, JSON.stringify({ commands: list }));
   if (res.status !== 200) throw new Error(`commands: ${res.status} ${res.text.slice(0, 200)}`);
   return { results: JSON.parse(res.text).results, at: res.at };
 }
 
 async function commands(who, roomId, list) {
-  return (await who.call('POST', `/api/sync/rooms/${roomId}/commands`, { commands: list })).results;
+  const res = await who.post(COMMANDS_PATH(roomId), { commands: list });
+  if (res.status !== 200) throw new Error(`commands: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.results;
 }
 
 function rssMb(pid) {
@@ -134,9 +106,12 @@ const setOnline = (online) => {
   network.dispatchEvent(new Event(online ? 'online' : 'offline'));
 };
 
-// The product's socket adapter is TypeScript: vite loads it (its imports stay Node's own modules).
+// The product's socket adapter and the sync tests' helpers (sign-up, rooms, invites, media) are
+// TypeScript: vite loads them (their imports stay Node's own modules).
 const vite = await createViteServer({ root, configFile: false, server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'silent' });
 const { RoomSocketAdapter } = await vite.ssrLoadModule('/plugins/sync/client/socket-adapter.ts');
+const { cookieHeader, createRoom, invite, roomDocuments, seedMedia, signUp } = await vite.ssrLoadModule('/plugins/sync/testing.ts');
+const { COMMANDS_PATH, peerIdFor } = await vite.ssrLoadModule('/plugins/sync/protocol.ts');
 await vite.close();
 
 const relay = startRelay();
@@ -148,19 +123,12 @@ const repos = [];
 try {
   log(`signing up ${CLIENTS} people…`);
   const people = [];
-  for (let i = 0; i < CLIENTS; i++) people.push(await new Person(base).signUp(`bench${i}${randomBytes(3).toString('hex')}`));
+  for (let i = 0; i < CLIENTS; i++) people.push(await signUp(base, 'bench'));
   const [owner] = people;
-  const { room } = await owner.call('POST', '/api/rooms', { name: 'Bench room' });
-  for (const person of people.slice(1)) {
-    const { token } = await owner.call('POST', `/api/rooms/${room.id}/invites`, { role: 'performer' });
-    await person.call('POST', '/api/rooms/join', { token });
-  }
-  const items = [];
-  for (let i = 0; i < 5; i++) {
-    const { item } = await owner.call('POST', '/api/library/media', { url: `https://archive.org/download/bench-sync-${randomUUID()}/clip.mp4`, mimeType: 'video/mp4', title: `Clip ${i}`, duration: 30 });
-    items.push(item.id);
-  }
-  const docs = await owner.call('GET', `/api/sync/rooms/${room.id}`);
+  const room = { id: await createRoom(owner) };
+  for (const person of people.slice(1)) await invite(owner, room.id, person, 'performer');
+  const items = await seedMedia(owner, 5);
+  const docs = await roomDocuments(owner, room.id);
 
   // Fan-out: one performer changes the patch; each of the others sees it.
   const clients = people.map((person) => Object.assign(syncClient(base, person), { person }));
@@ -289,19 +257,19 @@ try {
   // Memory: 200 active rooms (documents loaded and synced, queues filled, a patch each).
   log(`memory: ${ROOMS} active rooms…`);
   const owners = [];
-  for (let i = 0; i < Math.ceil(ROOMS / 100); i++) owners.push(await new Person(base).signUp(`benchowner${i}${randomBytes(3).toString('hex')}`));
+  for (let i = 0; i < Math.ceil(ROOMS / 100); i++) owners.push(await signUp(base, 'benchowner'));
   const roomClients = owners.map((o) => Object.assign(syncClient(base, o), { person: o }));
   repos.push(...roomClients.map((c) => c.repo));
   for (let r = 0; r < ROOMS; r++) {
     const c = roomClients[r % roomClients.length];
-    const made = await c.person.call('POST', '/api/rooms', { name: `Room ${r}` });
-    const ids = await c.person.call('GET', `/api/sync/rooms/${made.room.id}`);
+    const roomId = await createRoom(c.person);
+    const ids = await roomDocuments(c.person, roomId);
     const patch = await c.find(ids.patchDocId);
     await c.find(ids.stateDocId);
     patch.change((d) => {
       for (let n = 0; n < 8; n++) d.nodes[`n${n}`] = { type: 'hydra-core/osc', params: { frequency: n, sync: 0.1, offset: 0 }, x: n * 120, y: 40 };
     });
-    await commands(c.person, made.room.id, items.map((itemId) => ({ id: randomUUID(), type: 'add', itemId })));
+    await commands(c.person, roomId, items.map((itemId) => ({ id: randomUUID(), type: 'add', itemId })));
   }
   await sleep(2000);
   results.rss_mb_200_rooms = round(rssMb(server.pid));
