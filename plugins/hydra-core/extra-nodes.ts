@@ -1,5 +1,6 @@
 import type { CompileContext, NodeDefinition } from '../../runtime/plugin/types';
-import { OUTPUTS, SOURCES } from './functions';
+import { SOURCE_SLOTS } from '../../runtime/compiler/compile';
+import { OUTPUTS } from './functions';
 
 /**
  * The nodes that are not Hydra functions: where chains end (`.out(o1)`, `render(o1)`), external
@@ -45,7 +46,7 @@ export function structuralNodes(plugin: string): NodeDefinition[] {
       keywords: ['src', 's0', 's1', 's2', 's3', 'video', 'camera', 'image'],
       inputs: [],
       outputs: [{ id: 'out', type: 'texture', label: 'texture' }],
-      params: [{ id: 'source', type: 'choice', label: 'source', default: 's0', options: SOURCES }],
+      params: [{ id: 'source', type: 'choice', label: 'source', default: 's0', options: SOURCE_SLOTS }],
       compile: (ctx) => `src(${ctx.choice('source')})`,
     },
     {

@@ -4,7 +4,6 @@ import { sliderRange } from './ranges';
 
 /** Hydra's references to its own buffers: outputs o0–o3 and external sources s0–s3. */
 export const OUTPUTS = ['o0', 'o1', 'o2', 'o3'] as const;
-export const SOURCES = ['s0', 's1', 's2', 's3'] as const;
 
 const KIND: Record<HydraFunction['type'], NodeKind> = {
   src: 'source',

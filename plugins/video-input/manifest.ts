@@ -1,4 +1,4 @@
-import { DEFAULT_TEXTURE } from '../../runtime/compiler/compile';
+import { DEFAULT_TEXTURE, SOURCE_SLOTS } from '../../runtime/compiler/compile';
 import { definePlugin } from '../../runtime/plugin/define';
 
 /** Longest URL a video node stores (the media proxy takes up to 4096, library items 2048). */
@@ -26,7 +26,7 @@ export const videoInput = definePlugin({
       outputs: [{ id: 'out', type: 'texture', label: 'texture' }],
       params: [
         { id: 'url', type: 'text', label: 'URL', default: '', maxLength: MAX_URL, description: "The video's http(s) URL, or a library item's" },
-        { id: 'source', type: 'choice', label: 'source', default: 'auto', options: ['auto', 's0', 's1', 's2', 's3'], description: 'Which external source it binds; auto takes a free one' },
+        { id: 'source', type: 'choice', label: 'source', default: 'auto', options: ['auto', ...SOURCE_SLOTS], description: 'Which external source it binds; auto takes a free one' },
         { id: 'playback', type: 'choice', label: 'playback', default: 'loop', options: ['loop', 'once'] },
       ],
       claimsSource: true,

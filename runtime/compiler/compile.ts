@@ -153,7 +153,8 @@ interface NodeInputs {
   setup(statement: string): void;
 }
 
-const SOURCE_SLOTS = ['s0', 's1', 's2', 's3'] as const;
+/** Hydra's external sources, the ones a `claimsSource` node may bind. */
+export const SOURCE_SLOTS = ['s0', 's1', 's2', 's3'] as const;
 
 /**
  * Which external source each `claimsSource` node binds. A node that names a source in its `source`
