@@ -52,7 +52,7 @@ export default defineServerPlugin({
     sockets.attach(repo);
     const journal = docJournal(host.db, repo, storage, host.log);
     const docs = roomDocs(host.db, repo, journal);
-    const queue = roomQueue(host.db, repo, docs, journal, host.log);
+    const queue = roomQueue(host.db, docs, journal, host.log);
     roomsTouched = (roomId, members) => {
       queue.refreshMembers(roomId, members).catch((error: unknown) => host.log.warn('members not refreshed', { room_id: roomId, error: (error as Error)?.message ?? String(error) }));
     };

@@ -12,7 +12,7 @@ function stuckSink() {
   let maxQueued = 0;
   const sink = new Writable({
     highWaterMark: 16 * 1024,
-    write(chunk: Buffer, _encoding, callback) {
+    write(_chunk: Buffer, _encoding, callback) {
       if (stuck) held.push(callback);
       else callback();
     },

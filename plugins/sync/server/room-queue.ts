@@ -1,4 +1,4 @@
-import type { DocHandle, Repo } from '@automerge/automerge-repo';
+import type { DocHandle } from '@automerge/automerge-repo';
 import type { Database } from 'better-sqlite3';
 import type { LibraryItemRef, Logger, RoomMember, RoomRole } from '../../../runtime/plugin/server';
 import type { CommandResult, QueueCommandType, RoomStateDoc } from '../protocol';
@@ -45,7 +45,7 @@ const MIRROR_DELAY_MS = 10;
  * not a hundred. A crash in between loses no command: the document is brought in line with SQLite
  * the next time it is loaded or a client joins the room.
  */
-export function roomQueue(db: Database, repo: Repo, docs: RoomDocs, journal: DocJournal, log: Logger) {
+export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log: Logger) {
   const read = db.prepare<[string], StateRow>('SELECT seq, queue, now_playing, active_preset FROM sync_rooms WHERE room_id = ?');
   const update = db.prepare('UPDATE sync_rooms SET seq = ?, queue = ?, now_playing = ?, active_preset = ? WHERE room_id = ?');
   const seen = db.prepare<[string, string], { result_json: string }>('SELECT result_json FROM sync_commands WHERE room_id = ? AND command_id = ?');
