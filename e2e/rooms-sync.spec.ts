@@ -112,6 +112,45 @@ test('two performers patch one room and see each other’s edits; presence shows
   await closeAll(a.context, b.context);
 });
 
+test('a viewer the owner promotes can patch at once, without reloading; everyone sees the new role', async ({ browser }) => {
+  const a = await person(browser, uniqueName('owner'));
+  const b = await person(browser, uniqueName('watcher'));
+  const { room } = await post<{ room: { id: string } }>(a.context.request, '/api/rooms', { name: 'Promotion', visibility: 'private' });
+  const { token } = await post<{ token: string }>(a.context.request, `/api/rooms/${room.id}/invites`, { role: 'viewer' });
+  await post(b.context.request, '/api/rooms/join', { token });
+  const me = await b.context.request.get('/api/auth/session').then((r) => r.json() as Promise<{ user: { id: string } }>);
+  await openLiveStudio(a.page, room.id);
+  await openLiveStudio(b.page, room.id);
+  await a.page.locator('.pr-starters button').first().click();
+  const nodeCount = (await studio(a.page)).nodes.length;
+  await expect(b.page.getByTestId('node')).toHaveCount(nodeCount);
+  await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'viewer');
+  await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'viewer');
+
+  // The owner promotes B (as the Room dialog does): B's studio follows with no reload.
+  const promoted = await a.context.request.patch(`/api/rooms/${room.id}/members/${me.user.id}`, { data: { role: 'performer' }, headers: WRITE });
+  expect(promoted.status()).toBe(200);
+  await expect(b.page.getByTestId('toast').filter({ hasText: 'You are now a performer in this room' })).toBeVisible();
+  await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'performer');
+  await expect(b.page.getByTestId('sync-status')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'performer');
+  await addNode(b.page, 'noise');
+  const added = (await studio(b.page)).nodes.find((n) => n.type === 'hydra-core/noise' && /-[0-9a-z]{4}$/.test(n.id));
+  expect(added, 'the node B added').toBeTruthy();
+  await expect(a.page.locator(`[data-testid=node][data-node-id="${added!.id}"]`)).toBeVisible();
+
+  // And back: B watches again, read-only, before trying to write anything.
+  const demoted = await a.context.request.patch(`/api/rooms/${room.id}/members/${me.user.id}`, { data: { role: 'viewer' }, headers: WRITE });
+  expect(demoted.status()).toBe(200);
+  await expect(b.page.getByTestId('toast').filter({ hasText: 'You now watch this room (read-only)' })).toBeVisible();
+  await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'viewer');
+  await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'viewer');
+
+  expect(a.errors).toEqual([]);
+  expect(b.errors).toEqual([]);
+  await closeAll(a.context, b.context);
+});
+
 test('a queue command made offline shows as pending, is sent on reconnect and appears once', async ({ browser }) => {
   const { a, b, roomId } = await roomWithTwoPerformers(browser);
   const title = uniqueName('Offline clip ');

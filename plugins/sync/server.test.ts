@@ -169,6 +169,35 @@ describe('sync: documents', () => {
   });
 });
 
+describe('sync: members and roles', () => {
+  it('lists a new role, a new member and a removed member in the room state at once, and takes a promoted viewer’s edits on the same socket', async () => {
+    const { owner, performer, viewer, roomId, docs } = await team();
+    const a = client(owner);
+    const v = client(viewer, { retryMs: 60_000 });
+    const state = await a.find<RoomStateDoc>(docs.stateDocId);
+    const patchA = await a.find<PatchDoc>(docs.patchDocId);
+    const patchV = await v.find<PatchDoc>(docs.patchDocId);
+    await eventually(() => expect(state.doc()?.members?.[viewer.id]?.role).toBe('viewer'));
+    await eventually(() => expect(patchV.doc()).toBeDefined());
+    let closedWith: number | undefined;
+    v.adapter.socket!.addEventListener('close', (e) => (closedWith = e.code));
+
+    expect((await owner.request('PATCH', `/api/rooms/${roomId}/members/${viewer.id}`, { body: { role: 'performer' } })).status).toBe(200);
+    await eventually(() => expect(state.doc()!.members[viewer.id]!.role).toBe('performer'));
+    patchV.change((d) => {
+      d.name = 'by the promoted viewer';
+    });
+    await eventually(() => expect(patchA.doc()!.name).toBe('by the promoted viewer'));
+    expect(closedWith).toBeUndefined();
+
+    const newcomer = await signUp(server.url, 'late');
+    await invite(owner, roomId, newcomer, 'viewer');
+    await eventually(() => expect(state.doc()!.members[newcomer.id]).toMatchObject({ role: 'viewer', name: newcomer.name }));
+    expect((await owner.request('DELETE', `/api/rooms/${roomId}/members/${performer.id}`)).status).toBe(204);
+    await eventually(() => expect(state.doc()!.members[performer.id]).toBeUndefined());
+  });
+});
+
 describe('sync: reconnecting', () => {
   it('gives a client that reconnects with the same peer id what it missed while away', async () => {
     const { owner, performer, docs } = await team();

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Repo, type PeerId } from '@automerge/automerge-repo';
 import type { Database } from 'better-sqlite3';
-import { defineServerPlugin, type ServerPluginHost, type UpgradeHandler } from '../../runtime/plugin/server';
+import type { Middleware } from 'koa';
+import { defineServerPlugin, type RequestState, type ServerPluginHost, type UpgradeHandler } from '../../runtime/plugin/server';
 import { sync } from './manifest';
 import { SYNC_PATH } from './protocol';
 import { docJournal } from './server/journal';
@@ -56,12 +57,20 @@ export default defineServerPlugin({
     roomsTouched = (roomId, members) => {
       queue.refreshMembers(roomId, members).catch((error: unknown) => host.log.warn('members not refreshed', { room_id: roomId, error: (error as Error)?.message ?? String(error) }));
     };
+    // A room whose documents exist (someone opened it live) lists its members anew when they change.
+    const membersChanged: Middleware<RequestState> = (ctx, next) => {
+      ctx.state.roomMembersChanged = (roomId) => {
+        if (docs.ofRoom(roomId)) roomsTouched?.(roomId, ctx.state.roomMembers?.(roomId) ?? []);
+      };
+      return next();
+    };
     let compactTimer: NodeJS.Timeout | undefined;
     const compact = () =>
       journal.compact().catch((error: unknown) => host.log.error('journal compaction failed', { error: (error as Error)?.stack ?? String(error) }));
 
     return {
       router: syncRoutes({ docs, queue }),
+      middleware: [membersChanged],
       upgrade: {
         path: SYNC_PATH,
         handle: (state, req, socket, head) => sockets.upgrade(state, req, socket, head),

@@ -186,6 +186,11 @@ export interface RequestState {
   roomStarter?: (roomId: string) => string | null;
   /** rooms: a room's members and their roles (empty when the room does not exist). Read live: call it when needed. */
   roomMembers?: (roomId: string) => RoomMember[];
+  /**
+   * sync: call after a room's members or roles changed (a join, a new role, a member removed), so
+   * the room's live state — and the browsers in the room — follow at once instead of at the next join.
+   */
+  roomMembersChanged?: (roomId: string) => void;
   /** library: an item the caller may use (queue a media item, show a preset), or null when there is none by that id. */
   libraryItem?: (itemId: string) => LibraryItemRef | null;
   /** rooms: the room a `/api/rooms/:id…` route works on, and the caller's role in it. */

@@ -55,7 +55,8 @@ export function createRoomSync(deps: RoomSyncDeps) {
   let generation = 0;
   let lastRefusal = 0;
 
-  async function join(user: { id: string; name: string }) {
+  /** `announce`: toast that the room is live (not when joining again after a role change, which has its own). */
+  async function join(user: { id: string; name: string }, announce = true) {
     const mine = ++generation;
     store.setState({ mode: 'joining', error: undefined });
     let connection: RoomConnection;
@@ -107,9 +108,20 @@ export function createRoomSync(deps: RoomSyncDeps) {
     };
     state.on('change', readState);
     readState();
+    // The server lists each member's role in the room state as soon as the owner changes it: a
+    // different role for me there means the rooms API has news (it decides; `update` joins again).
+    let askedFor: Role | undefined;
+    const noteMyRole = () => {
+      const listed = store.getState().roomState?.members?.[user.id]?.role;
+      if (!listed || listed === role || listed === askedFor || mine !== generation) return;
+      askedFor = listed;
+      void online.currentRoom.load();
+    };
+    noteMyRole();
     const unsubscribers: Array<() => void> = [
       () => binding.close(),
       () => state.off('change', readState),
+      store.subscribe((s, before) => s.roomState?.members !== before.roomState?.members && noteMyRole()),
     ];
     if (presence) {
       // Names and roles come from the server-written member list when it has the person: a
@@ -148,7 +160,7 @@ export function createRoomSync(deps: RoomSyncDeps) {
     unsubscribers.push(() => triggers.close());
     cleanup = unsubscribers;
     store.setState({ mode: 'room', role });
-    ui.toast(role === 'viewer' ? 'Watching this room live (read-only).' : 'Live: this room is shared with everyone in it.');
+    if (announce) ui.toast(role === 'viewer' ? 'Watching this room live (read-only).' : 'Live: this room is shared with everyone in it.');
   }
 
   function leave(restore = true) {
@@ -172,8 +184,9 @@ export function createRoomSync(deps: RoomSyncDeps) {
     else if (!want && mode !== 'local') leave();
     else if (want && mode === 'room' && room.role !== undefined && room.role !== role) {
       // Promoted or demoted meanwhile: join again with the new rights (the patch stays on screen).
+      ui.toast(room.role === 'viewer' ? 'You now watch this room (read-only).' : `You are now ${room.role === 'owner' ? 'the owner' : 'a performer'} in this room: you can patch.`);
       leave(false);
-      void join(account.user!);
+      void join(account.user!, false);
     }
   }
 

@@ -54,6 +54,7 @@ export function roomRoutes(store: RoomStore): Router<RequestState> {
     const user = requireUser(ctx.state);
     const invite = usableInvite(store, readInviteToken(ctx.state.body));
     const role = store.join(invite.id, invite.roomId, user, invite.role);
+    ctx.state.roomMembersChanged?.(invite.roomId);
     ctx.body = { room: store.room(invite.roomId), role };
   });
 
@@ -96,6 +97,7 @@ export function roomRoutes(store: RoomStore): Router<RequestState> {
     const target = ctx.params.userId ?? '';
     if (target === ctx.state.user!.id) throw new HttpError(409, 'owner_role_fixed', 'The owner keeps the owner role.');
     if (!store.setRole(ctx.state.room!.id, target, role)) throw new HttpError(404, 'member_not_found', 'No such member.');
+    ctx.state.roomMembersChanged?.(ctx.state.room!.id);
     ctx.body = { members: store.members(ctx.state.room!.id) };
   });
 
@@ -106,6 +108,7 @@ export function roomRoutes(store: RoomStore): Router<RequestState> {
     if (!self) need(ctx.state, 'owner', 'remove members');
     if (self && ctx.state.room!.role === 'owner') throw new HttpError(409, 'owner_cannot_leave', 'The owner cannot leave the room; delete it instead.');
     if (!store.removeMember(ctx.state.room!.id, target)) throw new HttpError(404, 'member_not_found', 'No such member.');
+    ctx.state.roomMembersChanged?.(ctx.state.room!.id);
     ctx.status = 204;
   });
 
