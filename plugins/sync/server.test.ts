@@ -358,6 +358,72 @@ describe('sync: queue commands', () => {
   });
 });
 
+describe('sync: idle documents', () => {
+  it('unloads a room nobody has open once it is idle, keeps an open one, and loads the unloaded one intact when it is used again', async () => {
+    const idle = await startTestServer({ env: { REGISTER_PER_IP_PER_HOUR: '1000', SYNC_UNLOAD_IDLE_MS: '600' } });
+    const own: SyncClient[] = [];
+    const connect = (who: Person) => {
+      const c = syncClient(idle.url, who, { retryMs: 60_000 });
+      own.push(c);
+      return c;
+    };
+    const unloaded = () =>
+      idle.logs
+        .map((line) => JSON.parse(line) as { msg: string; doc_ids?: string[] })
+        .filter((entry) => entry.msg === 'documents unloaded')
+        .flatMap((entry) => entry.doc_ids ?? []);
+    try {
+      const owner = await signUp(idle.url, 'own');
+      const performer = await signUp(idle.url, 'perf');
+      const quietRoom = await createRoom(owner);
+      const busyRoom = await createRoom(owner);
+      await invite(owner, quietRoom, performer, 'performer');
+      await invite(owner, busyRoom, performer, 'performer');
+      const [clip] = await seedMedia(owner, 1);
+      const quiet = await roomDocuments(owner, quietRoom);
+      const busy = await roomDocuments(owner, busyRoom);
+
+      // A performer keeps the busy room open (and says nothing); the owner edits the quiet room and leaves.
+      const keeper = connect(performer);
+      await keeper.find<PatchDoc>(busy.patchDocId);
+      const a = connect(owner);
+      const patch = await a.find<PatchDoc>(quiet.patchDocId);
+      patch.change((d) => {
+        d.name = 'before the pause';
+      });
+      expect((await owner.post(COMMANDS_PATH(quietRoom), { commands: [{ id: 'q1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
+      const state = await a.find<RoomStateDoc>(quiet.stateDocId);
+      await eventually(() => expect(state.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
+      own.splice(own.indexOf(a), 1);
+      await a.close();
+
+      await eventually(() => expect(unloaded()).toEqual(expect.arrayContaining([quiet.patchDocId, quiet.stateDocId])), 10_000);
+      // Well past the idle time, the room with a client in it is still loaded.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(unloaded()).not.toContain(busy.patchDocId);
+
+      // Used again: everything is there, and it syncs and takes commands as before.
+      const b = connect(performer);
+      const again = await b.find<PatchDoc>(quiet.patchDocId);
+      expect(again.doc().name).toBe('before the pause');
+      const stateAgain = await b.find<RoomStateDoc>(quiet.stateDocId);
+      await eventually(() => expect(stateAgain.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
+      expect((await performer.post(COMMANDS_PATH(quietRoom), { commands: [{ id: 'q2', type: 'add', itemId: clip }] })).body.results).toEqual([{ id: 'q2', status: 'ack', seq: 2 }]);
+      await eventually(() => expect(stateAgain.doc().queue).toHaveLength(2));
+      const c = connect(owner);
+      const seenByC = await c.find<PatchDoc>(quiet.patchDocId);
+      again.change((d) => {
+        d.name = 'after the pause';
+      });
+      await eventually(() => expect(seenByC.doc().name).toBe('after the pause'));
+      expect(idle.logs.filter((line) => /"level":"error"/.test(line))).toEqual([]);
+    } finally {
+      await Promise.all(own.map((c) => c.close()));
+      await idle.destroy();
+    }
+  });
+});
+
 describe('sync: shutdown and restart', () => {
   const RESTART_ENV = { REGISTER_PER_IP_PER_HOUR: '1000' };
 

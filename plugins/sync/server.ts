@@ -5,6 +5,7 @@ import type { Middleware } from 'koa';
 import { defineServerPlugin, type RequestState, type ServerPluginHost, type UpgradeHandler } from '../../runtime/plugin/server';
 import { sync } from './manifest';
 import { SYNC_PATH } from './protocol';
+import { docUnloader } from './server/doc-unloader';
 import { docJournal } from './server/journal';
 import { syncMigrations } from './server/migrations';
 import { roomDocs } from './server/room-docs';
@@ -51,7 +52,18 @@ export default defineServerPlugin({
       },
     });
     sockets.attach(repo);
-    const journal = docJournal(host.db, repo, storage, host.log);
+    const unloader = docUnloader({
+      repo,
+      settle: (ids) => journal.settle(ids),
+      openDocuments: () => sockets.openDocuments(),
+      pending: (id) => {
+        const room = docs.ofDoc(id);
+        return room !== undefined && queue.mirroring(room.roomId);
+      },
+      idleMs: settings.unloadIdleMs,
+      log: host.log,
+    });
+    const journal = docJournal(host.db, repo, storage, host.log, (id) => unloader.touch(id));
     const docs = roomDocs(host.db, repo, journal);
     const queue = roomQueue(host.db, docs, journal, host.log);
     roomsTouched = (roomId, members) => {
@@ -67,6 +79,14 @@ export default defineServerPlugin({
     let compactTimer: NodeJS.Timeout | undefined;
     const compact = () =>
       journal.compact().catch((error: unknown) => host.log.error('journal compaction failed', { error: (error as Error)?.stack ?? String(error) }));
+    let unloadTimer: NodeJS.Timeout | undefined;
+    let sweeping: Promise<unknown> | undefined;
+    const sweep = () => {
+      sweeping ??= unloader
+        .sweep()
+        .catch((error: unknown) => host.log.error('unloading idle documents failed', { error: (error as Error)?.stack ?? String(error) }))
+        .finally(() => (sweeping = undefined));
+    };
 
     return {
       router: syncRoutes({ docs, queue }),
@@ -82,9 +102,12 @@ export default defineServerPlugin({
         // Rooms whose documents missed changes get their queue re-checked against SQLite now.
         for (const ids of docs.rooms()) if (replayed.includes(ids.stateDocId)) await queue.stateHandle(ids.roomId);
         compactTimer = setInterval(compact, settings.compactMs).unref();
+        unloadTimer = setInterval(sweep, Math.min(60_000, Math.max(250, settings.unloadIdleMs / 2))).unref();
       },
       async stop() {
         clearInterval(compactTimer);
+        clearInterval(unloadTimer);
+        await sweeping;
         await sockets.closeAll(0);
         queue.flush();
         await compact();

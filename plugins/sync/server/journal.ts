@@ -11,7 +11,14 @@ import type { Logger } from '../../../runtime/plugin/server';
  * here, in SQLite, synchronously while the document changes (inside the caller's transaction, if
  * any); the rows are deleted once the Automerge storage holds them, and replayed at start otherwise.
  */
-export function docJournal(db: Database, repo: Repo, storage: { failures: number }, log: Logger) {
+export function docJournal(
+  db: Database,
+  repo: Repo,
+  storage: { failures: number },
+  log: Logger,
+  /** Told whenever a document is used (opened for a peer or the queue) or changed. */
+  onActivity: (documentId: string) => void = () => {},
+) {
   const insert = db.prepare('INSERT INTO sync_journal (doc_id, bytes) VALUES (?, ?)');
   const maxId = db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM sync_journal');
   const docsUpTo = db.prepare<[number], { doc_id: string }>('SELECT DISTINCT doc_id FROM sync_journal WHERE id <= ?');
@@ -21,6 +28,7 @@ export function docJournal(db: Database, repo: Repo, storage: { failures: number
   const written = new WeakMap<DocHandle<unknown>, A.Heads>();
 
   function record(handle: DocHandle<unknown>, doc: A.Doc<unknown>) {
+    onActivity(handle.documentId);
     const since = written.get(handle) ?? [];
     const heads = A.getHeads(doc);
     written.set(handle, heads);
@@ -34,6 +42,7 @@ export function docJournal(db: Database, repo: Repo, storage: { failures: number
      * repo sees a peer's message for it); the state loaded from storage is not journaled.
      */
     track(documentId: string): DocHandle<unknown> {
+      onActivity(documentId);
       const handle = repo.findWithProgress<unknown>(documentId as never).handle;
       if (written.has(handle)) return handle;
       written.set(handle, handle.isReady() ? A.getHeads(handle.doc()) : []);
@@ -76,14 +85,23 @@ export function docJournal(db: Database, repo: Repo, storage: { failures: number
       const upTo = maxId.get()?.id;
       if (!upTo) return;
       const ids = docsUpTo.all(upTo).map((row) => row.doc_id);
-      const loaded = ids.filter((id) => repo.handles[id as never]?.isReady());
+      await journal.settle(ids.filter((id) => repo.handles[id as never]?.isReady()));
+    },
+
+    /**
+     * Saves these loaded documents to the Automerge storage and forgets their journaled changes.
+     * False when the storage failed: their changes stay journaled.
+     */
+    async settle(ids: string[]): Promise<boolean> {
+      const upTo = maxId.get()?.id;
       const failures = storage.failures;
-      await repo.flush(loaded as never[]);
+      await repo.flush(ids as never[]);
       if (storage.failures !== failures) {
         log.error('document storage failed: changes stay in the journal');
-        return;
+        return false;
       }
-      for (const id of loaded) deleteUpTo.run(upTo, id);
+      if (upTo) for (const id of ids) deleteUpTo.run(upTo, id);
+      return true;
     },
   };
   return journal;

@@ -98,6 +98,9 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
     /** Writes what is waiting into the documents now (before shutting down). */
     flush: mirrorDue,
 
+    /** Whether the room's state document has a write waiting. */
+    mirroring: (roomId: string) => due.has(roomId),
+
     /** The room's state document, loaded and (once per load) reconciled with SQLite. */
     async stateHandle(roomId: string, members?: RoomMember[]): Promise<DocHandle<RoomStateDoc>> {
       const ids = docs.ofRoom(roomId);

@@ -12,6 +12,8 @@ export interface SyncSettings {
   keepaliveMs: number;
   /** How often document changes move from the SQLite journal into the Automerge storage. */
   compactMs: number;
+  /** How long a document no connected client has open stays in memory after its last use. */
+  unloadIdleMs: number;
 }
 
 export function readSyncSettings(env: EnvReader): SyncSettings {
@@ -22,5 +24,6 @@ export function readSyncSettings(env: EnvReader): SyncSettings {
     socketsPerPrincipal: env.int('SYNC_SOCKETS_PER_USER', 16, 1, 10_000),
     keepaliveMs: env.int('SYNC_KEEPALIVE_MS', 10_000, 1000, 600_000),
     compactMs: env.int('SYNC_COMPACT_MS', 10_000, 100, 3_600_000),
+    unloadIdleMs: env.int('SYNC_UNLOAD_IDLE_MS', 10 * 60_000, 500, 7 * 24 * 3_600_000),
   };
 }

@@ -107,6 +107,17 @@ export class SyncSocketServer extends NodeWSServerAdapter {
     return this.#conns.size;
   }
 
+  /** Documents the connected peers have open (or are resuming after a reconnect). */
+  openDocuments(): Set<string> {
+    const open = new Set<string>();
+    for (const conn of this.#conns.values()) {
+      if (!conn.peerId) continue;
+      for (const id of this.#opened.get(conn.peerId)?.docs ?? []) open.add(id);
+      for (const id of conn.resume) open.add(id);
+    }
+    return open;
+  }
+
   /** Takes over an authenticated handshake (the host already checked the Origin and ran the middleware). */
   upgrade(state: RequestState, req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
