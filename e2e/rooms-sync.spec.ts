@@ -23,7 +23,7 @@ interface StudioWindow {
   patchroomStudio: {
     patch(): { nodes: Array<{ id: string; type: string; params?: Record<string, unknown> }> };
     code(): string;
-    sync(): { mode: string; status?: { state: string; pending: number }; queue: Array<{ itemId: string }>; pending: unknown[] };
+    sync(): { mode: string; role?: string; status?: { state: string; pending: number }; queue: Array<{ itemId: string }>; pending: unknown[] };
   };
 }
 
@@ -61,6 +61,11 @@ async function openLiveStudio(page: Page, roomId: string) {
 
 const studio = (page: Page) => page.evaluate(() => (window as unknown as StudioWindow).patchroomStudio.patch());
 const syncState = (page: Page) => page.evaluate(() => (window as unknown as StudioWindow).patchroomStudio.sync());
+/** "room performer" once the studio has joined the live room with that role. */
+const joinedAs = async (page: Page) => {
+  const { mode, role } = await syncState(page);
+  return `${mode} ${role}`;
+};
 
 async function addNode(page: Page, query: string) {
   const box = (await page.getByTestId('editor').boundingBox())!;
@@ -132,7 +137,8 @@ test('a viewer the owner promotes can patch at once, without reloading; everyone
   expect(promoted.status()).toBe(200);
   await expect(b.page.getByTestId('toast').filter({ hasText: 'You are now a performer in this room' })).toBeVisible();
   await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'performer');
-  await expect(b.page.getByTestId('sync-status')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  // Joined again with the new rights (not just connected: the patch is bound once the join is done).
+  await expect.poll(() => joinedAs(b.page), { timeout: 20_000 }).toBe('room performer');
   await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'performer');
   await addNode(b.page, 'noise');
   const added = (await studio(b.page)).nodes.find((n) => n.type === 'hydra-core/noise' && /-[0-9a-z]{4}$/.test(n.id));
@@ -144,6 +150,7 @@ test('a viewer the owner promotes can patch at once, without reloading; everyone
   expect(demoted.status()).toBe(200);
   await expect(b.page.getByTestId('toast').filter({ hasText: 'You now watch this room (read-only)' })).toBeVisible();
   await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'viewer');
+  await expect.poll(() => joinedAs(b.page), { timeout: 20_000 }).toBe('room viewer');
   await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'viewer');
 
   expect(a.errors).toEqual([]);

@@ -394,8 +394,14 @@ describe('sync: idle documents', () => {
       expect((await owner.post(COMMANDS_PATH(quietRoom), { commands: [{ id: 'q1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
       const state = await a.find<RoomStateDoc>(quiet.stateDocId);
       await eventually(() => expect(state.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
-      own.splice(own.indexOf(a), 1);
-      await a.close();
+      // The edit reached the server (another client has it) before everyone leaves.
+      const watcher = connect(owner);
+      const watched = await watcher.find<PatchDoc>(quiet.patchDocId);
+      await eventually(() => expect(watched.doc().name).toBe('before the pause'));
+      for (const leaving of [a, watcher]) {
+        own.splice(own.indexOf(leaving), 1);
+        await leaving.close();
+      }
 
       await eventually(() => expect(unloaded()).toEqual(expect.arrayContaining([quiet.patchDocId, quiet.stateDocId])), 10_000);
       // Well past the idle time, the room with a client in it is still loaded.
