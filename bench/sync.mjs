@@ -12,6 +12,9 @@
 //                      each client's repo applied it is printed too
 //   rss_mb_200_rooms   the server's resident memory with 200 active rooms (documents loaded,
 //                      a client syncing each, queues filled)
+//   rss_mb_200_more_rooms_after_unload  the same after those rooms' clients left, the rooms idled
+//                      until their documents were unloaded, and 200 other rooms became active:
+//                      near rss_mb_200_rooms when unused rooms give their memory back for reuse
 //   healthz_p95_ms     for scale: an HTTP round trip to the same server (GET /healthz) while 50
 //                      clients are connected and idle; on a loaded machine every figure grows with it
 //
@@ -37,6 +40,9 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 20);
 const RECONCILE_ROUNDS = Number(process.env.BENCH_RECONCILE_ROUNDS ?? 3);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 200);
+// Shorter than the server's default (10 min), so the bench sees rooms nobody uses leave memory;
+// long enough that no room in use is unloaded between the phases.
+const UNLOAD_IDLE_MS = 5000;
 
 const root = join(import.meta.dirname, '..');
 const log = (line) => process.stdout.write(`${line}\n`);
@@ -116,7 +122,7 @@ await vite.close();
 
 const relay = startRelay();
 const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-bench-sync-'));
-const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', SYNC_SOCKETS_PER_USER: '64' });
+const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', SYNC_SOCKETS_PER_USER: '64', SYNC_UNLOAD_IDLE_MS: String(UNLOAD_IDLE_MS) });
 const base = server.url;
 const results = {};
 const repos = [];
@@ -256,24 +262,41 @@ try {
 
   // Memory: 200 active rooms (documents loaded and synced, queues filled, a patch each).
   log(`memory: ${ROOMS} active rooms…`);
-  const owners = [];
-  for (let i = 0; i < Math.ceil(ROOMS / 100); i++) owners.push(await signUp(base, 'benchowner'));
-  const roomClients = owners.map((o) => Object.assign(syncClient(base, o), { person: o }));
-  repos.push(...roomClients.map((c) => c.repo));
-  for (let r = 0; r < ROOMS; r++) {
-    const c = roomClients[r % roomClients.length];
-    const roomId = await createRoom(c.person);
-    const ids = await roomDocuments(c.person, roomId);
-    const patch = await c.find(ids.patchDocId);
-    await c.find(ids.stateDocId);
-    patch.change((d) => {
-      for (let n = 0; n < 8; n++) d.nodes[`n${n}`] = { type: 'hydra-core/osc', params: { frequency: n, sync: 0.1, offset: 0 }, x: n * 120, y: 40 };
-    });
-    await commands(c.person, roomId, items.map((itemId) => ({ id: randomUUID(), type: 'add', itemId })));
-  }
-  await sleep(2000);
+  /** ROOMS rooms made, opened, patched and queued by a few owners, whose clients stay connected. */
+  const activeRooms = async () => {
+    const owners = [];
+    for (let i = 0; i < Math.ceil(ROOMS / 100); i++) owners.push(await signUp(base, 'benchowner'));
+    const roomClients = owners.map((o) => Object.assign(syncClient(base, o), { person: o }));
+    repos.push(...roomClients.map((c) => c.repo));
+    for (let r = 0; r < ROOMS; r++) {
+      const c = roomClients[r % roomClients.length];
+      const roomId = await createRoom(c.person);
+      const ids = await roomDocuments(c.person, roomId);
+      const patch = await c.find(ids.patchDocId);
+      await c.find(ids.stateDocId);
+      patch.change((d) => {
+        for (let n = 0; n < 8; n++) d.nodes[`n${n}`] = { type: 'hydra-core/osc', params: { frequency: n, sync: 0.1, offset: 0 }, x: n * 120, y: 40 };
+      });
+      await commands(c.person, roomId, items.map((itemId) => ({ id: randomUUID(), type: 'add', itemId })));
+    }
+    await sleep(2000);
+    return roomClients;
+  };
+  const first = await activeRooms();
   results.rss_mb_200_rooms = round(rssMb(server.pid));
   log(`  server RSS ${results.rss_mb_200_rooms} MB`);
+
+  // Everyone leaves those rooms; once idle (SYNC_UNLOAD_IDLE_MS) they leave memory, and as many
+  // other rooms take their place: the server should need about as much as for the first ones.
+  for (const c of first) {
+    repos.splice(repos.indexOf(c.repo), 1);
+    await c.repo.shutdown().catch(() => undefined);
+  }
+  await sleep(2 * UNLOAD_IDLE_MS + 1000);
+  log(`  after their clients left and they idled ${UNLOAD_IDLE_MS / 1000} s: server RSS ${round(rssMb(server.pid))} MB`);
+  await activeRooms();
+  results.rss_mb_200_more_rooms_after_unload = round(rssMb(server.pid));
+  log(`  ${ROOMS} other rooms active in their place: server RSS ${results.rss_mb_200_more_rooms_after_unload} MB`);
 } finally {
   await Promise.all(repos.map((r) => r.shutdown().catch(() => undefined)));
   await relay.stop();
