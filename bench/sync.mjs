@@ -41,8 +41,10 @@ const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 20);
 const RECONCILE_ROUNDS = Number(process.env.BENCH_RECONCILE_ROUNDS ?? 3);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 200);
 // Shorter than the server's default (10 min), so the bench sees rooms nobody uses leave memory;
-// long enough that no room in use is unloaded between the phases.
+// long enough that no room in use is unloaded between the phases. BENCH_SYNC_UNLOAD=0 keeps every
+// room loaded instead (the server's longest idle time), for comparison.
 const UNLOAD_IDLE_MS = 5000;
+const SERVER_UNLOAD_IDLE_MS = process.env.BENCH_SYNC_UNLOAD === '0' ? 7 * 24 * 3_600_000 : UNLOAD_IDLE_MS;
 
 const root = join(import.meta.dirname, '..');
 const log = (line) => process.stdout.write(`${line}\n`);
@@ -122,7 +124,7 @@ await vite.close();
 
 const relay = startRelay();
 const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-bench-sync-'));
-const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', SYNC_SOCKETS_PER_USER: '64', SYNC_UNLOAD_IDLE_MS: String(UNLOAD_IDLE_MS) });
+const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', SYNC_SOCKETS_PER_USER: '64', SYNC_UNLOAD_IDLE_MS: String(SERVER_UNLOAD_IDLE_MS) });
 const base = server.url;
 const results = {};
 const repos = [];
