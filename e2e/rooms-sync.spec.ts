@@ -132,26 +132,25 @@ test('a viewer the owner promotes can patch at once, without reloading; everyone
   await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'viewer');
   await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'viewer');
 
-  // The owner promotes B (as the Room dialog does): B's studio follows with no reload.
-  const promoted = await a.context.request.patch(`/api/rooms/${room.id}/members/${me.user.id}`, { data: { role: 'performer' }, headers: WRITE });
-  expect(promoted.status()).toBe(200);
-  await expect(b.page.getByTestId('toast').filter({ hasText: 'You are now a performer in this room' })).toBeVisible();
-  await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'performer');
-  // Joined again with the new rights (not just connected: the patch is bound once the join is done).
-  await expect.poll(() => joinedAs(b.page), { timeout: 20_000 }).toBe('room performer');
-  await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'performer');
+  /** The owner sets B's role (as the Room dialog does): B's studio follows with no reload, told by a toast; A sees it too. */
+  const setRole = async (role: 'performer' | 'viewer', toast: string) => {
+    const answer = await a.context.request.patch(`/api/rooms/${room.id}/members/${me.user.id}`, { data: { role }, headers: WRITE });
+    expect(answer.status()).toBe(200);
+    await expect(b.page.getByTestId('toast').filter({ hasText: toast })).toBeVisible();
+    await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', role);
+    // Joined again with the new rights (not just connected: the patch is bound once the join is done).
+    await expect.poll(() => joinedAs(b.page), { timeout: 20_000 }).toBe(`room ${role}`);
+    await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', role);
+  };
+
+  await setRole('performer', 'You are now a performer in this room');
   await addNode(b.page, 'noise');
   const added = (await studio(b.page)).nodes.find((n) => n.type === 'hydra-core/noise' && /-[0-9a-z]{4}$/.test(n.id));
   expect(added, 'the node B added').toBeTruthy();
   await expect(a.page.locator(`[data-testid=node][data-node-id="${added!.id}"]`)).toBeVisible();
 
-  // And back: B watches again, read-only, before trying to write anything.
-  const demoted = await a.context.request.patch(`/api/rooms/${room.id}/members/${me.user.id}`, { data: { role: 'viewer' }, headers: WRITE });
-  expect(demoted.status()).toBe(200);
-  await expect(b.page.getByTestId('toast').filter({ hasText: 'You now watch this room (read-only)' })).toBeVisible();
-  await expect(b.page.getByTestId('room-button')).toHaveAttribute('data-role', 'viewer');
-  await expect.poll(() => joinedAs(b.page), { timeout: 20_000 }).toBe('room viewer');
-  await expect(a.page.getByTestId('presence-peer')).toHaveAttribute('data-role', 'viewer');
+  // And back: B watches again, read-only.
+  await setRole('viewer', 'You now watch this room (read-only)');
 
   expect(a.errors).toEqual([]);
   expect(b.errors).toEqual([]);
