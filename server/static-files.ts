@@ -30,10 +30,12 @@ export interface StaticFile {
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.map', '.wasm', '.svg']);
 /** Below this a compressed answer saves less than its headers cost. */
 const MIN_COMPRESS_BYTES = 1024;
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
 const ENCODERS = {
   // Quality 9 of 11: within a few per cent of the best for JS, several times faster to make.
-  br: (data: Buffer) => promisify(brotliCompress)(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } }),
-  gzip: (data: Buffer) => promisify(gzip)(data, { level: 9 }),
+  br: (data: Buffer) => brotli(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } }),
+  gzip: (data: Buffer) => gzipped(data, { level: 9 }),
 };
 type Encoding = keyof typeof ENCODERS;
 

@@ -2,7 +2,7 @@ import glslFunctions, { type HydraFunction } from 'hydra-synth/src/glsl/glsl-fun
 import type { NodeDefinition, NodeKind, NumberParamDefinition, ParamDefinition, PortDefinition } from '../../runtime/plugin/types';
 import { sliderRange } from './ranges';
 
-/** Hydra's references to its own buffers: outputs o0–o3 and external sources s0–s3. */
+/** Hydra's outputs o0–o3 (its external sources s0–s3 are the compiler's SOURCE_SLOTS). */
 export const OUTPUTS = ['o0', 'o1', 'o2', 'o3'] as const;
 
 const KIND: Record<HydraFunction['type'], NodeKind> = {

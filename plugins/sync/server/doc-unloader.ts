@@ -1,4 +1,4 @@
-import type { Repo } from '@automerge/automerge-repo';
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import type { Logger } from '../../../runtime/plugin/server';
 
 export interface DocUnloaderOptions {
@@ -37,7 +37,8 @@ export function docUnloader(options: DocUnloaderOptions) {
     async sweep(): Promise<string[]> {
       const now = Date.now();
       const since = now - options.idleMs;
-      const handles = repo.handles as Record<string, { isReady(): boolean }>;
+      // The repo's own cache: removeFromCache deletes from this same object.
+      const handles = repo.handles as Record<string, DocHandle<unknown>>;
       for (const id of lastActive.keys()) if (!(id in handles)) lastActive.delete(id);
       // A document loaded without a touch (at start, by the repo itself) counts from when it is first seen.
       for (const id of Object.keys(handles)) if (!lastActive.has(id)) lastActive.set(id, now);
@@ -50,7 +51,7 @@ export function docUnloader(options: DocUnloaderOptions) {
       const unloaded: string[] = [];
       const openNow = options.openDocuments();
       for (const id of idle) {
-        const handle = repo.handles[id as never];
+        const handle = handles[id];
         if (!handle?.isReady() || !quiet(id, since, openNow)) continue;
         // automerge-repo 2.5.6 unloads a handle by giving it an empty document, which its own
         // "heads-changed" listener then saves over the stored one (a snapshot of nothing, the old
@@ -60,7 +61,7 @@ export function docUnloader(options: DocUnloaderOptions) {
         lastActive.delete(id);
         unloaded.push(id);
       }
-      if (unloaded.length > 0) log.info('documents unloaded', { count: unloaded.length, loaded: Object.keys(repo.handles).length, doc_ids: unloaded.slice(0, 20) });
+      if (unloaded.length > 0) log.info('documents unloaded', { count: unloaded.length, loaded: Object.keys(handles).length, doc_ids: unloaded.slice(0, 20) });
       return unloaded;
     },
   };
