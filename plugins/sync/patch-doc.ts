@@ -1,4 +1,4 @@
-import { parsePatch } from '../../runtime/patch/parse';
+import { isRecord, parsePatch } from '../../runtime/patch/parse';
 import { PATCH_LIMITS, PATCH_VERSION, type ParamValue, type Patch, type PatchEdge, type PatchNode } from '../../runtime/patch/schema';
 import { edgeKey, type PatchDoc, type PatchDocNode } from './protocol';
 
@@ -167,8 +167,4 @@ export function sameValue(a: ParamValue, b: ParamValue): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   if (typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) return a.expr === b.expr;
   return false;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -110,16 +110,52 @@ export interface NowPlaying {
   startedAt: number;
 }
 
-/** The room-state document: written only by the server; clients only read it. */
-export interface RoomStateDoc {
+export interface RoomMemberEntry {
+  name: string;
+  role: 'owner' | 'performer' | 'viewer';
+}
+
+/** What the room-state document says, as plain data: read it with `readRoomState` (room-state.ts). */
+export interface RoomState {
   roomId: string;
   /** Upcoming entries, in play order (now playing is not in it). */
   queue: QueueEntry[];
   nowPlaying: NowPlaying | null;
   /** Library preset id the room shows, or null for the room's own patch. */
   activePreset: string | null;
-  members: Record<string, { name: string; role: 'owner' | 'performer' | 'viewer' }>;
+  members: Record<string, RoomMemberEntry>;
   /** Number of commands applied so far: a client that saw seq N has seen every result up to N. */
+  seq: number;
+}
+
+/** The room-state document's current format (see RoomStateDoc). Documents without one are format 1. */
+export const ROOM_STATE_FORMAT = 2;
+
+/**
+ * A string the server stored whole: an Automerge ImmutableString, which reads back as an object
+ * holding the string (or a plain string, which reads the same).
+ */
+export type StoredString = string | { readonly val: string };
+
+/**
+ * The room-state document as stored: written only by the server; clients only read it (through
+ * `readRoomState`). The server writes each queue entry, the now-playing record and each member
+ * whole and never edits one in place, so each is one JSON value in one immutable string: one
+ * Automerge operation, where a map of collaborative text fields cost one per character (~160 for
+ * an entry). Every client applies every change, so this is the work a reconnecting performer does
+ * per entry the room added meanwhile. Format 1 documents (maps of text) still read; the server
+ * rewrites one in this format when it loads it.
+ */
+export interface RoomStateDoc {
+  format?: typeof ROOM_STATE_FORMAT;
+  roomId: StoredString;
+  /** JSON of a QueueEntry each. */
+  queue: StoredString[];
+  /** JSON of a NowPlaying. */
+  nowPlaying: StoredString | null;
+  activePreset: StoredString | null;
+  /** JSON of a RoomMemberEntry each, by user id. */
+  members: Record<string, StoredString>;
   seq: number;
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../../server/test-harness';
 import { CLOSE_CODES, COMMANDS_PATH, MAX_MESSAGE_BYTES, peerIdFor, ROOM_PRESET_PATH, SYNC_PATH, type PatchDoc, type RoomStateDoc } from './protocol';
+import { readRoomState } from './room-state';
 import { cookieHeader, createRoom, eventually, invite, roomDocuments, seedMedia, signUp, syncClient, type Person, type SyncClient } from './testing';
 
 let server: TestServer;
@@ -117,7 +118,7 @@ describe('sync: documents', () => {
     const { owner, docs } = await team();
     const a = client(owner, { retryMs: 60_000 });
     const state = await a.find<RoomStateDoc>(docs.stateDocId);
-    expect(state.doc()).toMatchObject({ roomId: docs.roomId, queue: [], seq: 0, members: { [owner.id]: { role: 'owner' } } });
+    expect(readRoomState(state.doc())).toMatchObject({ roomId: docs.roomId, queue: [], seq: 0, members: { [owner.id]: { role: 'owner' } } });
     const closed = new Promise<number>((resolve) => a.adapter.socket!.addEventListener('close', (e) => resolve(e.code)));
     state.change((d) => {
       d.seq = 99;
@@ -125,7 +126,7 @@ describe('sync: documents', () => {
     expect(await closed).toBe(CLOSE_CODES.forbidden);
     const fresh = client(owner);
     const again = await fresh.find<RoomStateDoc>(docs.stateDocId);
-    expect(again.doc().seq).toBe(0);
+    expect(readRoomState(again.doc())!.seq).toBe(0);
   });
 
   it('refuses documents of rooms the user is not in', async () => {
@@ -177,13 +178,13 @@ describe('sync: members and roles', () => {
     const state = await a.find<RoomStateDoc>(docs.stateDocId);
     const patchA = await a.find<PatchDoc>(docs.patchDocId);
     const patchV = await v.find<PatchDoc>(docs.patchDocId);
-    await eventually(() => expect(state.doc()?.members?.[viewer.id]?.role).toBe('viewer'));
+    await eventually(() => expect(readRoomState(state.doc())?.members?.[viewer.id]?.role).toBe('viewer'));
     await eventually(() => expect(patchV.doc()).toBeDefined());
     let closedWith: number | undefined;
     v.adapter.socket!.addEventListener('close', (e) => (closedWith = e.code));
 
     expect((await owner.request('PATCH', `/api/rooms/${roomId}/members/${viewer.id}`, { body: { role: 'performer' } })).status).toBe(200);
-    await eventually(() => expect(state.doc()!.members[viewer.id]!.role).toBe('performer'));
+    await eventually(() => expect(readRoomState(state.doc())!.members[viewer.id]!.role).toBe('performer'));
     patchV.change((d) => {
       d.name = 'by the promoted viewer';
     });
@@ -192,9 +193,9 @@ describe('sync: members and roles', () => {
 
     const newcomer = await signUp(server.url, 'late');
     await invite(owner, roomId, newcomer, 'viewer');
-    await eventually(() => expect(state.doc()!.members[newcomer.id]).toMatchObject({ role: 'viewer', name: newcomer.name }));
+    await eventually(() => expect(readRoomState(state.doc())!.members[newcomer.id]).toMatchObject({ role: 'viewer', name: newcomer.name }));
     expect((await owner.request('DELETE', `/api/rooms/${roomId}/members/${performer.id}`)).status).toBe(204);
-    await eventually(() => expect(state.doc()!.members[performer.id]).toBeUndefined());
+    await eventually(() => expect(readRoomState(state.doc())!.members[performer.id]).toBeUndefined());
   });
 });
 
@@ -209,9 +210,9 @@ describe('sync: reconnecting', () => {
       if (i % 2) socket.terminate();
       else socket.close();
       const answer = await owner.post(COMMANDS_PATH(docs.roomId), { commands: [{ id: `r${i}`, type: 'add', itemId: clip }] });
-      await eventually(() => expect(state.doc().seq).toBe(answer.body.results[0].seq), 5000);
+      await eventually(() => expect(readRoomState(state.doc())!.seq).toBe(answer.body.results[0].seq), 5000);
     }
-    expect(state.doc().queue).toHaveLength(3);
+    expect(readRoomState(state.doc())!.queue).toHaveLength(3);
   });
 });
 
@@ -340,8 +341,8 @@ describe('sync: queue commands', () => {
 
     const v = client(viewer);
     const state = await v.find<RoomStateDoc>(docs.stateDocId);
-    await eventually(() => expect(state.doc().queue.map((e) => e.itemId)).toEqual([clip1, clip2]));
-    const [e1, e2] = state.doc().queue;
+    await eventually(() => expect(readRoomState(state.doc())!.queue.map((e) => e.itemId)).toEqual([clip1, clip2]));
+    const [e1, e2] = readRoomState(state.doc())!.queue;
     const moved = await owner.post(path, {
       commands: [
         { id: 'm1', type: 'move', entryId: e1!.entryId, after: e2!.entryId },
@@ -353,7 +354,7 @@ describe('sync: queue commands', () => {
     const skips = await Promise.all([owner, performer].map((who, i) => who.post(path, { commands: [{ id: `s${i}`, type: 'skip', entryId: e2!.entryId }] })));
     expect(skips.map((s) => s.body.results[0].status).sort()).toEqual(['ack', 'rejected']);
     expect(skips.map((s) => s.body.results[0].code).filter(Boolean)).toEqual(['not_playing']);
-    await eventually(() => expect(state.doc()).toMatchObject({ seq: 5, queue: [], nowPlaying: { entry: { entryId: e1!.entryId } } }));
+    await eventually(() => expect(readRoomState(state.doc())).toMatchObject({ seq: 5, queue: [], nowPlaying: { entry: { entryId: e1!.entryId } } }));
     expect((await performer.post(path, { commands: [] })).status).toBe(400);
   });
 });
@@ -393,7 +394,7 @@ describe('sync: idle documents', () => {
       });
       expect((await owner.post(COMMANDS_PATH(quietRoom), { commands: [{ id: 'q1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
       const state = await a.find<RoomStateDoc>(quiet.stateDocId);
-      await eventually(() => expect(state.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
+      await eventually(() => expect(readRoomState(state.doc())).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
       // The edit reached the server (another client has it) before everyone leaves.
       const watcher = connect(owner);
       const watched = await watcher.find<PatchDoc>(quiet.patchDocId);
@@ -413,9 +414,9 @@ describe('sync: idle documents', () => {
       const again = await b.find<PatchDoc>(quiet.patchDocId);
       expect(again.doc().name).toBe('before the pause');
       const stateAgain = await b.find<RoomStateDoc>(quiet.stateDocId);
-      await eventually(() => expect(stateAgain.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
+      await eventually(() => expect(readRoomState(stateAgain.doc())).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
       expect((await performer.post(COMMANDS_PATH(quietRoom), { commands: [{ id: 'q2', type: 'add', itemId: clip }] })).body.results).toEqual([{ id: 'q2', status: 'ack', seq: 2 }]);
-      await eventually(() => expect(stateAgain.doc().queue).toHaveLength(2));
+      await eventually(() => expect(readRoomState(stateAgain.doc())!.queue).toHaveLength(2));
       const c = connect(owner);
       const seenByC = await c.find<PatchDoc>(quiet.patchDocId);
       again.change((d) => {
@@ -472,7 +473,7 @@ describe('sync: shutdown and restart', () => {
       clients.push(b);
       expect((await b.find<PatchDoc>(docs.patchDocId)).doc().name).toBe('kept');
       const state = await b.find<RoomStateDoc>(docs.stateDocId);
-      expect(state.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] });
+      expect(readRoomState(state.doc())).toMatchObject({ seq: 1, queue: [{ itemId: clip }] });
       expect((await again.post(COMMANDS_PATH(roomId), { commands: [{ id: 'k1', type: 'add', itemId: clip }] })).body.results).toEqual([{ id: 'k1', status: 'ack', seq: 1 }]);
     } finally {
       await second.destroy();
@@ -484,7 +485,7 @@ describe('sync: shutdown and restart', () => {
     expect((await owner.post(COMMANDS_PATH(roomId), { commands: [{ id: 'a1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
     const a = syncClient(first.url, owner, { retryMs: 60_000 });
     const seen = await a.find<RoomStateDoc>(docs.stateDocId);
-    await eventually(() => expect(seen.doc()).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
+    await eventually(() => expect(readRoomState(seen.doc())).toMatchObject({ seq: 1, queue: [{ itemId: clip }] }));
     await a.close();
     await first.close();
     // A server killed between a commit and the document's update: SQLite has a "clear" the document lacks.
@@ -498,7 +499,7 @@ describe('sync: shutdown and restart', () => {
       const b = syncClient(second.url, again);
       clients.push(b);
       const state = await b.find<RoomStateDoc>(docs.stateDocId);
-      await eventually(() => expect(state.doc()).toMatchObject({ seq: 2, queue: [] }));
+      await eventually(() => expect(readRoomState(state.doc())).toMatchObject({ seq: 2, queue: [] }));
       expect(second.logs.some((line) => line.includes('room state document was behind the queue'))).toBe(true);
     } finally {
       await second.destroy();

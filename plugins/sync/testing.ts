@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { TestClient } from '../../server/test-harness';
-import { COMMANDS_PATH, peerIdFor, ROOM_DOCUMENTS_PATH, SYNC_PATH, type CommandResult, type CommandsResponse, type QueueCommand, type RoomDocuments, type RoomStateDoc } from './protocol';
+import { COMMANDS_PATH, peerIdFor, ROOM_DOCUMENTS_PATH, SYNC_PATH, type CommandResult, type CommandsResponse, type QueueCommand, type RoomDocuments, type RoomState } from './protocol';
 
 /**
  * For the sync tests, the chaos test and bench:sync: signed-in people, a room with a team, and
@@ -235,7 +235,7 @@ export function seeded(seed: number): () => number {
 }
 
 /** A random queue command that makes sense against the queue as this client last saw it (it may be stale). */
-export function randomCommand(random: () => number, id: string, state: RoomStateDoc | undefined, itemIds: readonly string[]): QueueCommand {
+export function randomCommand(random: () => number, id: string, state: RoomState | undefined, itemIds: readonly string[]): QueueCommand {
   const queue = state?.queue ?? [];
   const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(random() * list.length)];
   const entry = pick(queue)?.entryId;

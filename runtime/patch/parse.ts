@@ -137,7 +137,7 @@ function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= PATCH_LIMITS.idLength && ID.test(value);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -1,6 +1,7 @@
 import { openRoom, type RoomConnection } from '../../plugins/sync/client';
 import { docToPatch } from '../../plugins/sync/patch-doc';
-import { ROOM_PRESET_PATH, type RoomPresetResponse, type RoomStateDoc } from '../../plugins/sync/protocol';
+import { ROOM_PRESET_PATH, type RoomPresetResponse } from '../../plugins/sync/protocol';
+import { readRoomState } from '../../plugins/sync/room-state';
 import { patchToProgram } from '../../runtime/compiler/compile';
 import type { Program } from '../../runtime/compiler/program';
 import type { Patch } from '../../runtime/patch/schema';
@@ -136,17 +137,17 @@ export async function followRoom(options: FollowOptions): Promise<RoomConnection
   };
 
   const onState = () => {
-    const doc = stateHandle.doc() as RoomStateDoc | undefined;
-    const next = typeof doc?.activePreset === 'string' ? doc.activePreset : null;
+    const doc = readRoomState(stateHandle.doc());
+    const next = doc?.activePreset ?? null;
     if (next !== activePreset) {
       activePreset = next;
       presetProgram = undefined;
       if (next === null) applyPatch();
       else void loadPreset(next);
     }
-    const playing = doc?.nowPlaying?.entry?.title;
+    const playing = doc?.nowPlaying?.entry.title;
     caption.hidden = !playing;
-    caption.textContent = playing ? `Now playing: ${String(playing)}` : '';
+    caption.textContent = playing ? `Now playing: ${playing}` : '';
   };
 
   patchHandle.on('change', schedulePatch);

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { NewCommand } from '../../plugins/sync/client';
-import type { QueueEntry, RoomStateDoc } from '../../plugins/sync/protocol';
+import type { QueueEntry, RoomState } from '../../plugins/sync/protocol';
 import { StudioContext, type Studio } from '../app/studio';
 import { click, press } from '../ui/render-online';
 import { QueuePanel } from './QueuePanel';
@@ -15,7 +15,7 @@ import type { RoomSync, RoomSyncState } from './room-sync';
 const entry = (id: string, title: string): QueueEntry => ({ entryId: id, itemId: `m_${id}`, title, url: `https://example.org/${id}.mp4`, mime: 'video/mp4', duration: 65, addedBy: 'u_1' });
 
 /** The panel over a stand-in live room: the state a room sync would hold, and the commands it is asked to send. */
-function render(role: 'owner' | 'performer' | 'viewer', roomState: Partial<RoomStateDoc>, pending: NewCommand[] = []) {
+function render(role: 'owner' | 'performer' | 'viewer', roomState: Partial<RoomState>, pending: NewCommand[] = []) {
   const sent: NewCommand[] = [];
   const outbox = createStore(() => ({ pending: pending.map((command, i) => ({ roomId: 'r', command: { ...command, id: `c${i}` }, createdAt: i, attempts: 0 })) }));
   const state: RoomSyncState = {

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { bindPatch, openRoom, type NewCommand, type PeerPresence, type RoomConnection, type Role } from '../../plugins/sync/client';
-import type { QueueCommand, RoomStateDoc } from '../../plugins/sync/protocol';
+import type { QueueCommand, RoomState } from '../../plugins/sync/protocol';
+import { readRoomState } from '../../plugins/sync/room-state';
 import type { Telemetry } from '../../runtime/telemetry/events';
 import type { Online } from '../online';
 import type { PatchStore } from '../state/patch-store';
@@ -15,7 +16,7 @@ export interface RoomSyncState {
   connection: RoomConnection | undefined;
   role: Role | undefined;
   /** The server-written room state (queue, now playing, active preset), as plain data. */
-  roomState: RoomStateDoc | undefined;
+  roomState: RoomState | undefined;
   /** Everyone else in the room right now. */
   peers: PeerPresence[];
   /** Why the room could not be joined (shown beside the local mode). */
@@ -102,10 +103,7 @@ export function createRoomSync(deps: RoomSyncDeps) {
       },
       onDropped: (dropped) => ui.toast(`Part of the room's patch could not be shown (${dropped.slice(0, 3).join(', ')}${dropped.length > 3 ? '…' : ''}).`, 'error'),
     });
-    const readState = () => {
-      const doc = state.doc();
-      store.setState({ roomState: doc ? (JSON.parse(JSON.stringify(doc)) as RoomStateDoc) : undefined });
-    };
+    const readState = () => store.setState({ roomState: readRoomState(state.doc()) });
     state.on('change', readState);
     readState();
     // The server lists each member's role in the room state as soon as the owner changes it: a

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { createMemorySink, createTelemetry } from '../../../runtime/telemetry/events';
 import { startTestServer, TestClient, type TestServer } from '../../../server/test-harness';
 import { SYNC_PATH } from '../protocol';
+import { readRoomState } from '../room-state';
 import { cookieHeader, createRoom, eventually, invite, seedMedia, signUp, type Person } from '../testing';
 import { memoryOutboxStorage } from './outbox-storage';
 import { connectRoom, type RoomConnection, type SyncHttp } from './room-connection';
@@ -69,7 +70,7 @@ describe('room connection against the sync server', () => {
     await eventually(() => expect(watched.patch.doc().nodes['osc1-test']?.params.frequency).toBe(12));
 
     const id = await a.connection.send({ type: 'add', itemId: clip! });
-    await eventually(() => expect(watched.state.doc().queue.map((e) => e.itemId)).toEqual([clip]));
+    await eventually(() => expect(readRoomState(watched.state.doc())!.queue.map((e) => e.itemId)).toEqual([clip]));
     await eventually(() => expect(a.events('queue_cmd_applied').map((e) => e.correlation_id)).toEqual([id]));
 
     // Still connected a while later: nothing either client does gets it thrown out (automerge-repo

@@ -1,36 +1,53 @@
 import { next as A } from '@automerge/automerge';
-import type { QueueEntry, RoomStateDoc } from '../protocol';
+import { ROOM_STATE_FORMAT, type NowPlaying, type QueueEntry, type RoomMemberEntry, type RoomState, type RoomStateDoc } from '../protocol';
+import { readRoomState } from '../room-state';
 import type { QueueState } from './queue';
 
-type Members = RoomStateDoc['members'];
+type Members = RoomState['members'];
 type Edit = (doc: RoomStateDoc) => void;
+
+/** A new room's state document, in the current format. */
+export function newRoomState(roomId: string, members: Members): RoomStateDoc {
+  return { format: ROOM_STATE_FORMAT, roomId: fixed(roomId), queue: [], nowPlaying: null, activePreset: null, members: storedMembers(members), seq: 0 };
+}
 
 /**
  * The edits that make the room-state document say what SQLite says, or null when it already does.
- * Planned on the plain document (reading through Automerge's change proxies costs ~0.5 ms per
- * entry) and applied by index. Entries are immutable and named, so the queue is patched by id —
- * removals, then moves and inserts in order — rather than replaced, keeping history small.
+ * Planned on the plain data (reading through Automerge's change proxies costs ~0.5 ms per entry)
+ * and applied by index. Entries are immutable and named, so the queue is patched by id — removals,
+ * then moves and inserts in order — rather than replaced, keeping history small. A document in an
+ * older format is rewritten whole, once.
  */
-export function mirrorEdits(current: RoomStateDoc, roomId: string, state: QueueState | null, members?: Members): Edit | null {
+export function mirrorEdits(doc: RoomStateDoc | undefined, roomId: string, state: QueueState | null, members?: Members): Edit | null {
+  const current = readRoomState(doc);
+  if (!current || doc?.format !== ROOM_STATE_FORMAT) {
+    const wanted = { ...(current ?? { queue: [], nowPlaying: null, activePreset: null, members: {}, seq: 0 }), ...state, roomId };
+    const everyone = members ?? wanted.members;
+    return (d) => {
+      Object.assign(d, newRoomState(roomId, everyone), { seq: wanted.seq, activePreset: wanted.activePreset === null ? null : fixed(wanted.activePreset) });
+      d.queue = wanted.queue.map(stored);
+      d.nowPlaying = wanted.nowPlaying && stored(wanted.nowPlaying);
+    };
+  }
   const edits: Edit[] = [];
   if (state) {
-    if (current.roomId !== roomId) edits.push((d) => void (d.roomId = roomId));
+    if (current.roomId !== roomId) edits.push((d) => void (d.roomId = fixed(roomId)));
     edits.push(...queueEdits(current.queue, state.queue));
     const playing = state.nowPlaying;
     if (!playing) {
       if (current.nowPlaying !== null) edits.push((d) => void (d.nowPlaying = null));
     } else if (current.nowPlaying?.entry?.entryId !== playing.entry.entryId || current.nowPlaying.startedAt !== playing.startedAt) {
-      edits.push((d) => void (d.nowPlaying = { entry: plain(playing.entry), startedAt: playing.startedAt }));
+      edits.push((d) => void (d.nowPlaying = stored(playing)));
     }
-    if (current.activePreset !== state.activePreset) edits.push((d) => void (d.activePreset = state.activePreset));
+    const preset = state.activePreset;
+    if (current.activePreset !== preset) edits.push((d) => void (d.activePreset = preset === null ? null : fixed(preset)));
     if (current.seq !== state.seq) edits.push((d) => void (d.seq = state.seq));
   }
   if (members) edits.push(...memberEdits(current.members, members));
   return edits.length === 0 ? null : (doc) => edits.forEach((edit) => edit(doc));
 }
 
-function queueEdits(current: readonly QueueEntry[] | undefined, wanted: readonly QueueEntry[]): Edit[] {
-  if (!Array.isArray(current)) return [(d) => void (d.queue = wanted.map(plain))];
+function queueEdits(current: readonly QueueEntry[], wanted: readonly QueueEntry[]): Edit[] {
   const edits: Edit[] = [];
   const ids = current.map((entry) => entry.entryId);
   const keep = new Set(wanted.map((entry) => entry.entryId));
@@ -47,7 +64,7 @@ function queueEdits(current: readonly QueueEntry[] | undefined, wanted: readonly
       edits.push((d) => A.deleteAt(d.queue, later));
     }
     ids.splice(i, 0, entry.entryId);
-    edits.push((d) => A.insertAt(d.queue, i, plain(entry)));
+    edits.push((d) => A.insertAt(d.queue, i, stored(entry)));
   });
   if (ids.length > wanted.length) {
     const from = wanted.length;
@@ -57,18 +74,21 @@ function queueEdits(current: readonly QueueEntry[] | undefined, wanted: readonly
   return edits;
 }
 
-function memberEdits(current: Members | undefined, members: Members): Edit[] {
-  if (typeof current !== 'object' || current === null) return [(d) => void (d.members = structuredClone(members))];
+function memberEdits(current: Members, members: Members): Edit[] {
   const edits: Edit[] = [];
   for (const id of Object.keys(current)) if (!(id in members)) edits.push((d) => void delete d.members[id]);
   for (const [id, member] of Object.entries(members)) {
     const now = current[id];
-    if (!now || now.name !== member.name || now.role !== member.role) edits.push((d) => void (d.members[id] = { name: member.name, role: member.role }));
+    if (!now || now.name !== member.name || now.role !== member.role) edits.push((d) => void (d.members[id] = stored({ name: member.name, role: member.role })));
   }
   return edits;
 }
 
-/** Automerge takes plain values only (no undefined). */
-function plain(entry: QueueEntry): QueueEntry {
-  return { entryId: entry.entryId, itemId: entry.itemId, title: entry.title, url: entry.url, mime: entry.mime, duration: entry.duration, addedBy: entry.addedBy };
-}
+const storedMembers = (members: Members): RoomStateDoc['members'] =>
+  Object.fromEntries(Object.entries(members).map(([id, member]) => [id, stored({ name: member.name, role: member.role })]));
+
+/** A string Automerge keeps as one value, not as collaborative text. */
+const fixed = (value: string) => new A.ImmutableString(value);
+
+/** A value the server writes whole, as JSON in one immutable string (see RoomStateDoc). */
+const stored = (value: QueueEntry | NowPlaying | RoomMemberEntry) => fixed(JSON.stringify(value));

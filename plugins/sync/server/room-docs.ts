@@ -1,8 +1,9 @@
 import type { Repo } from '@automerge/automerge-repo';
 import type { Database } from 'better-sqlite3';
 import { PATCH_VERSION } from '../../../runtime/patch/schema';
-import type { PatchDoc, RoomStateDoc } from '../protocol';
+import type { PatchDoc, RoomState, RoomStateDoc } from '../protocol';
 import type { DocJournal } from './journal';
+import { newRoomState } from './mirror';
 
 export interface RoomDocIds {
   roomId: string;
@@ -45,14 +46,14 @@ export function roomDocs(db: Database, repo: Repo, journal: DocJournal) {
      * The room's documents, made on first use: the starter patch (else an empty one) and an empty room state. They reach
      * the storage before the row naming them is written, so a room's documents always load.
      */
-    ensure(roomId: string, members: RoomStateDoc['members'], starter?: PatchDoc): Promise<RoomDocIds> {
+    ensure(roomId: string, members: RoomState['members'], starter?: PatchDoc): Promise<RoomDocIds> {
       const known = byRoom.get(roomId);
       if (known) return Promise.resolve(known);
       let pending = creating.get(roomId);
       if (!pending) {
         pending = (async () => {
           const patch = repo.create<PatchDoc>(starter ?? { version: PATCH_VERSION, nodes: {}, edges: {} });
-          const state = repo.create<RoomStateDoc>({ roomId, queue: [], nowPlaying: null, activePreset: null, members, seq: 0 });
+          const state = repo.create<RoomStateDoc>(newRoomState(roomId, members));
           journal.created(patch as never);
           journal.created(state as never);
           await repo.flush([patch.documentId, state.documentId]);

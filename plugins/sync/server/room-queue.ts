@@ -1,7 +1,7 @@
 import type { DocHandle } from '@automerge/automerge-repo';
 import type { Database } from 'better-sqlite3';
 import type { LibraryItemRef, Logger, RoomMember, RoomRole } from '../../../runtime/plugin/server';
-import type { CommandResult, QueueCommandType, RoomStateDoc } from '../protocol';
+import type { CommandResult, QueueCommandType, RoomState, RoomStateDoc } from '../protocol';
 import type { DocJournal } from './journal';
 import { mirrorEdits } from './mirror';
 import { applyCommand, commandId, newEntryId, readCommand, type QueueState } from './queue';
@@ -28,7 +28,7 @@ export interface CommandEvent {
   result: CommandResult;
 }
 
-export const membersRecord = (members: readonly RoomMember[]): RoomStateDoc['members'] =>
+export const membersRecord = (members: readonly RoomMember[]): RoomState['members'] =>
   Object.fromEntries(members.map((m) => [m.userId, { name: m.name, role: m.role }]));
 
 /** How long a room's state document waits to take in more committed commands in one change. */
