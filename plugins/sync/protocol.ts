@@ -144,9 +144,10 @@ export type StoredString = string | { readonly val: string };
  * Automerge operation, where a map of collaborative text fields cost one per character (~160 for
  * an entry). Every client applies every change, so this is the work a reconnecting performer does
  * per entry the room added meanwhile. Format 1 documents (maps of text) still read; the server
- * rewrites one in this format when it loads it.
+ * rewrites one in this format when it loads it. (A type, not an interface: Automerge's `from` takes
+ * only types with an index signature.)
  */
-export interface RoomStateDoc {
+export type RoomStateDoc = {
   format?: typeof ROOM_STATE_FORMAT;
   roomId: StoredString;
   /** JSON of a QueueEntry each. */
@@ -157,7 +158,7 @@ export interface RoomStateDoc {
   /** JSON of a RoomMemberEntry each, by user id. */
   members: Record<string, StoredString>;
   seq: number;
-}
+};
 
 /** Limits the server enforces on the queue. */
 export const QUEUE_LIMITS = {
