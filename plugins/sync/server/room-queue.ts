@@ -18,7 +18,6 @@ export interface CommandCaller {
   role: RoomRole;
   userId: string;
   item(id: string): LibraryItemRef | null;
-  members: RoomMember[];
 }
 
 /** What happened to one command, for telemetry once the transaction committed. */
@@ -72,23 +71,23 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
     if (write(handle, roomId, state, members) && seq !== state.seq) log.warn('room state document was behind the queue: reconciled', { room_id: roomId, doc_seq: seq, seq: state.seq });
   };
 
-  /** Rooms whose document waits for the committed state, with the members to list. */
-  const due = new Map<string, { handle: DocHandle<RoomStateDoc>; members: RoomMember[] | undefined }>();
+  /** Rooms whose document waits for the committed state. (Members are listed when they change: refreshMembers.) */
+  const due = new Map<string, DocHandle<RoomStateDoc>>();
   let dueTimer: ReturnType<typeof setTimeout> | undefined;
   const mirrorDue = () => {
     clearTimeout(dueTimer);
     dueTimer = undefined;
-    for (const [roomId, { handle, members }] of due) {
+    for (const [roomId, handle] of due) {
       due.delete(roomId);
       try {
-        write(handle, roomId, stateOf(roomId), members);
+        write(handle, roomId, stateOf(roomId));
       } catch (error) {
         log.error('room state document not updated', { room_id: roomId, error: (error as Error)?.message ?? String(error) });
       }
     }
   };
-  const mirrorSoon = (roomId: string, handle: DocHandle<RoomStateDoc>, members: RoomMember[] | undefined) => {
-    due.set(roomId, { handle, members: members ?? due.get(roomId)?.members });
+  const mirrorSoon = (roomId: string, handle: DocHandle<RoomStateDoc>) => {
+    due.set(roomId, handle);
     dueTimer ??= setTimeout(mirrorDue, MIRROR_DELAY_MS);
   };
 
@@ -173,7 +172,7 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
         if (changed) update.run(state.seq, JSON.stringify(state.queue), state.nowPlaying && JSON.stringify(state.nowPlaying), state.activePreset, roomId);
         return changed;
       });
-      if (transaction()) mirrorSoon(roomId, handle, caller.members);
+      if (transaction()) mirrorSoon(roomId, handle);
       return { results, events };
     },
   };

@@ -15,27 +15,29 @@ const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }): Router<RequestState> {
   const router = new Router<RequestState>();
 
-  const roomOf = (state: RequestState, roomId: string): { role: RoomRole; members: RoomMember[] } => {
+  /** The caller's role in the room; its members are read only when needed (not per command request). */
+  const roomOf = (state: RequestState, roomId: string): { role: RoomRole; members: () => RoomMember[] } => {
     requireVisitor(state);
-    const members = ROOM_ID.test(roomId) ? (state.roomMembers?.(roomId) ?? []) : [];
-    const role = ROOM_ID.test(roomId) ? (state.roomRole?.(roomId) ?? null) : null;
+    const valid = ROOM_ID.test(roomId);
+    const members = () => (valid ? (state.roomMembers?.(roomId) ?? []) : []);
+    const role = valid ? (state.roomRole?.(roomId) ?? null) : null;
     if (!role) {
       // A room people made has its owner among its members: no role and no members, no such room.
       // (The demo room has no members, but everyone has a role there.)
-      if (members.length === 0) throw new HttpError(404, 'room_not_found', 'No such room.');
+      if (members().length === 0) throw new HttpError(404, 'room_not_found', 'No such room.');
       throw new HttpError(403, 'not_a_member', 'This room is private: join it with an invite link.');
     }
     return { role, members };
   };
 
-  const ensureDocs = (state: RequestState, roomId: string, members: RoomMember[]) =>
-    docs.ensure(roomId, membersRecord(members), docs.ofRoom(roomId) ? undefined : starterPatch(state, roomId));
+  const ensureDocs = async (state: RequestState, roomId: string, members: () => RoomMember[]) =>
+    docs.ofRoom(roomId) ?? docs.ensure(roomId, membersRecord(members()), starterPatch(state, roomId));
 
   router.get('/rooms/:roomId', async (ctx) => {
     const roomId = ctx.params.roomId!;
     const { role, members } = roomOf(ctx.state, roomId);
     const ids = await ensureDocs(ctx.state, roomId, members);
-    await queue.refreshMembers(roomId, members);
+    await queue.refreshMembers(roomId, members());
     const body: RoomDocuments = { roomId, patchDocId: ids.patchDocId, stateDocId: ids.stateDocId, role };
     ctx.body = body;
   });
@@ -61,7 +63,7 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
     }
     await ensureDocs(ctx.state, roomId, members);
     const userId = ctx.state.user?.id ?? `guest:${ctx.state.guest!.id}`;
-    const { results, events } = await queue.run(roomId, commands, { role, userId, members, item: (id) => ctx.state.libraryItem?.(id) ?? null });
+    const { results, events } = await queue.run(roomId, commands, { role, userId, item: (id) => ctx.state.libraryItem?.(id) ?? null });
     ctx.state.telemetry.setContext({ room_id: roomId });
     for (const { id, type, result } of events) {
       if (result.status === 'ack') ctx.state.telemetry.emit('queue_cmd_applied', id, { command_type: type, seq: result.seq });
