@@ -1,11 +1,12 @@
 import { join as joinPath } from 'node:path';
-import { cbor } from '@automerge/automerge-repo';
+import { cbor, Repo } from '@automerge/automerge-repo';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../../server/test-harness';
 import { CLOSE_CODES, COMMANDS_PATH, MAX_MESSAGE_BYTES, peerIdFor, ROOM_PRESET_PATH, SYNC_PATH, type PatchDoc, type RoomStateDoc } from './protocol';
 import { readRoomState } from './room-state';
+import { AtomicFSStorageAdapter } from './server/storage';
 import { cookieHeader, createRoom, eventually, invite, roomDocuments, seedMedia, signUp, syncClient, type Person, type SyncClient } from './testing';
 
 let server: TestServer;
@@ -475,6 +476,44 @@ describe('sync: shutdown and restart', () => {
       const state = await b.find<RoomStateDoc>(docs.stateDocId);
       expect(readRoomState(state.doc())).toMatchObject({ seq: 1, queue: [{ itemId: clip }] });
       expect((await again.post(COMMANDS_PATH(roomId), { commands: [{ id: 'k1', type: 'add', itemId: clip }] })).body.results).toEqual([{ id: 'k1', status: 'ack', seq: 1 }]);
+    } finally {
+      await second.destroy();
+    }
+  });
+
+  it('reads a room-state document an older version wrote (maps of text) and rewrites it in the current format', async () => {
+    const { first, owner, roomId, clip, docs } = await serverWithRoom();
+    const a = syncClient(first.url, owner, { retryMs: 60_000 });
+    const seen = await a.find<RoomStateDoc>(docs.stateDocId);
+    const send = async (...commands: object[]) => expect((await owner.post(COMMANDS_PATH(roomId), { commands })).body.results.every((r: { status: string }) => r.status === 'ack')).toBe(true);
+    await send({ id: 'o1', type: 'add', itemId: clip }, { id: 'o2', type: 'add', itemId: clip });
+    await eventually(() => expect(readRoomState(seen.doc())?.queue).toHaveLength(2));
+    await send({ id: 'o3', type: 'play_now', entryId: readRoomState(seen.doc())!.queue[0]!.entryId });
+    await eventually(() => expect(readRoomState(seen.doc())?.seq).toBe(3));
+    const before = readRoomState(seen.doc())!;
+    expect(before).toMatchObject({ queue: [{ itemId: clip }], nowPlaying: { entry: { itemId: clip } }, members: { [owner.id]: { role: 'owner' } } });
+    await a.close();
+    await first.close();
+    // What format 1 stored: every value as plain strings in maps, which Automerge keeps as text.
+    const storage = new AtomicFSStorageAdapter(joinPath(first.dataDir, 'sync', 'automerge'));
+    const repo = new Repo({ storage });
+    const old = await repo.find<Record<string, unknown>>(docs.stateDocId as never);
+    old.change((d) => {
+      delete d.format;
+      Object.assign(d, { roomId: before.roomId, queue: before.queue, nowPlaying: before.nowPlaying, activePreset: before.activePreset, members: before.members });
+    });
+    expect(old.doc().format).toBeUndefined();
+    await repo.flush();
+    await repo.shutdown();
+
+    const second = await startTestServer({ env: RESTART_ENV, dataDir: first.dataDir });
+    try {
+      const b = syncClient(second.url, sameSession(owner, second.url));
+      clients.push(b);
+      const state = await b.find<RoomStateDoc>(docs.stateDocId);
+      await eventually(() => expect(state.doc().format).toBe(2));
+      expect(readRoomState(state.doc())).toEqual(before);
+      expect(typeof state.doc().queue[0]).toBe('object'); // an immutable string, not text
     } finally {
       await second.destroy();
     }
