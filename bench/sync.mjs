@@ -120,6 +120,8 @@ const vite = await createViteServer({ root, configFile: false, server: { middlew
 const { RoomSocketAdapter } = await vite.ssrLoadModule('/plugins/sync/client/socket-adapter.ts');
 const { cookieHeader, createRoom, invite, roomDocuments, seedMedia, signUp } = await vite.ssrLoadModule('/plugins/sync/testing.ts');
 const { COMMANDS_PATH, peerIdFor } = await vite.ssrLoadModule('/plugins/sync/protocol.ts');
+// Nodes as the studio writes them into the room document.
+const { nodeToDoc } = await vite.ssrLoadModule('/plugins/sync/patch-doc.ts');
 await vite.close();
 
 const relay = startRelay();
@@ -185,7 +187,7 @@ try {
     const started = now();
     clients[round % CLIENTS].patch.change((d) => {
       d.name = marker;
-      d.nodes[`n${round}`] = { type: 'hydra-core/osc', params: { frequency: round }, x: round * 10, y: 0 };
+      d.nodes[`n${round}`] = nodeToDoc({ id: `n${round}`, type: 'hydra-core/osc', params: { frequency: round }, position: { x: round * 10, y: 0 } });
     });
     // The writer's own client sees it at once; everyone else is measured.
     const writer = round % CLIENTS;
@@ -277,7 +279,7 @@ try {
       const patch = await c.find(ids.patchDocId);
       await c.find(ids.stateDocId);
       patch.change((d) => {
-        for (let n = 0; n < 8; n++) d.nodes[`n${n}`] = { type: 'hydra-core/osc', params: { frequency: n, sync: 0.1, offset: 0 }, x: n * 120, y: 40 };
+        for (let n = 0; n < 8; n++) d.nodes[`n${n}`] = nodeToDoc({ id: `n${n}`, type: 'hydra-core/osc', params: { frequency: n, sync: 0.1, offset: 0 }, position: { x: n * 120, y: 40 } });
       });
       await commands(c.person, roomId, items.map((itemId) => ({ id: randomUUID(), type: 'add', itemId })));
     }

@@ -1,6 +1,8 @@
 import type { ParamValue, Patch, PatchEdge, PatchNode } from '../../runtime/patch/schema';
-import { nodeToDoc, sameValue } from './patch-doc';
+import { updateText } from '@automerge/automerge/slim';
+import { edgeToDoc, nodeToDoc, sameValue } from './patch-doc';
 import { edgeKey, type PatchDoc } from './protocol';
+import { storedText } from './stored-string';
 
 /**
  * The smallest edits that turn one patch into another: per node, per parameter, per position, per
@@ -103,6 +105,9 @@ export function applyChanges(patch: Patch, changes: readonly PatchChange[]): Pat
 /**
  * Writes changes into the room document, inside `handle.change(doc => writeChanges(doc, …))`.
  * A change to a node someone else removed meanwhile is skipped rather than bringing it back half made.
+ * A new value of a text parameter (code) or of the name is written as the characters that changed,
+ * not as a new text: a long script edited all evening stays small, and two performers' edits to
+ * different parts of it both survive.
  */
 export function writeChanges(doc: PatchDoc, changes: readonly PatchChange[]): void {
   doc.nodes ??= {};
@@ -111,6 +116,7 @@ export function writeChanges(doc: PatchDoc, changes: readonly PatchChange[]): vo
     switch (change.kind) {
       case 'name':
         if (change.name === undefined) delete doc.name;
+        else if (typeof doc.name === 'string') updateText(doc, ['name'], change.name);
         else doc.name = change.name;
         break;
       case 'node-put':
@@ -118,14 +124,18 @@ export function writeChanges(doc: PatchDoc, changes: readonly PatchChange[]): vo
         break;
       case 'node-remove': {
         delete doc.nodes[change.id];
-        for (const [key, edge] of Object.entries(doc.edges)) if (edge.from.node === change.id || edge.to.node === change.id) delete doc.edges[key];
+        for (const [key, edge] of Object.entries(doc.edges)) if (storedText(edge.from.node) === change.id || storedText(edge.to.node) === change.id) delete doc.edges[key];
         break;
       }
       case 'param-set': {
         const node = doc.nodes[change.id];
         if (!node) break;
         node.params ??= {};
-        node.params[change.param] = structuredClone(change.value);
+        const now = node.params[change.param];
+        const value = change.value;
+        if (typeof value === 'string' && typeof now === 'string') updateText(doc, ['nodes', change.id, 'params', change.param], value);
+        else if (isExpr(value) && isExpr(now) && typeof now.expr === 'string') updateText(doc, ['nodes', change.id, 'params', change.param, 'expr'], value.expr);
+        else node.params[change.param] = structuredClone(value);
         break;
       }
       case 'param-remove': {
@@ -142,7 +152,7 @@ export function writeChanges(doc: PatchDoc, changes: readonly PatchChange[]): vo
       }
       case 'edge-add':
         if (doc.nodes[change.edge.from.node] && doc.nodes[change.edge.to.node]) {
-          doc.edges[edgeKey(change.edge)] = { from: { ...change.edge.from }, to: { ...change.edge.to } };
+          doc.edges[edgeKey(change.edge)] = edgeToDoc(change.edge);
         }
         break;
       case 'edge-remove':
@@ -151,3 +161,5 @@ export function writeChanges(doc: PatchDoc, changes: readonly PatchChange[]): vo
     }
   }
 }
+
+const isExpr = (value: ParamValue | undefined): value is { expr: string } => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -193,3 +193,58 @@ describe('reading a large room patch', () => {
     expect((performance.now() - started) / 5).toBeLessThan(250);
   });
 });
+
+describe('what a patch document stores', () => {
+  const script = Array.from({ length: 40 }, (_, i) => `osc(${i}, 0.1, 1.2).rotate(${i} / 10).modulate(noise(3)).out(o${i % 4})`).join('\n');
+  const withScript = (code: string): Patch => ({ version: 1, nodes: [{ id: 'script1', type: 'hydra-core/script', params: { code }, position: { x: 0, y: 0 } }], edges: [] });
+  const setCode = (code: string) => (p: Patch): Patch => ({ ...p, nodes: p.nodes.map((n) => (n.id === 'script1' ? { ...n, params: { code } } : n)) });
+  const lastOps = (doc: A.Doc<unknown>) => A.decodeChange(A.getLastLocalChange(doc)!).ops.length;
+
+  it('keeps node types and edge ends whole: one operation each, not one per character', () => {
+    let doc = fromDoc(patchToDoc({ version: 1, nodes: [], edges: [] }));
+    doc = edit(doc, (p) => ({ ...p, nodes: [{ id: 'osc1', type: 'hydra-core/osc', params: { frequency: 10, sync: 0.1 }, position: { x: 5, y: 6 } }] }));
+    // The node's map, its type, its params map, two params, x and y.
+    expect(lastOps(doc)).toBe(7);
+    doc = edit(doc, (p) => ({ ...p, nodes: [...p.nodes, { id: 'out1', type: 'hydra-core/out' }], edges: [{ from: { node: 'osc1', port: 'out' }, to: { node: 'out1', port: 'texture' } }] }));
+    // The new node (map, type, params, x, y), and the edge: its map, two end maps and four strings.
+    expect(lastOps(doc)).toBe(5 + 7);
+    expect(docToPatch(doc).patch.edges).toEqual([{ from: { node: 'osc1', port: 'out' }, to: { node: 'out1', port: 'texture' } }]);
+  });
+
+  it('writes a script edit as the characters that changed, so a script edited all evening stays small', () => {
+    let doc = fromDoc(patchToDoc({ version: 1, nodes: [], edges: [] }));
+    doc = edit(doc, () => withScript(script));
+    const first = A.save(doc).byteLength;
+    for (let i = 0; i < 100; i++) {
+      doc = edit(doc, setCode(script.replace('osc(7,', `osc(${i + 100},`)));
+      expect(lastOps(doc)).toBeLessThanOrEqual(6);
+    }
+    expect(docToPatch(doc).patch.nodes[0]?.params?.code).toBe(script.replace('osc(7,', 'osc(199,'));
+    // Replacing the whole text each time grew it ~100 × the script's length.
+    expect(A.save(doc).byteLength).toBeLessThan(first + 4000);
+  });
+
+  it('keeps both performers’ edits to different lines of one script', () => {
+    const [a, b] = twoPeers(withScript(script));
+    const merged = sync(edit(a, setCode(script.replace('osc(1,', 'osc(11,'))), edit(b, setCode(script.replace('osc(30,', 'osc(33,'))));
+    expect(merged.patch.nodes[0]?.params?.code).toBe(script.replace('osc(1,', 'osc(11,').replace('osc(30,', 'osc(33,'));
+  });
+
+  it('edits an expression’s text the same way, and still reads a document that kept types and edges as text', () => {
+    // How documents were written before: every string as text.
+    const legacy = A.from({
+      version: 1,
+      nodes: { osc1: { type: 'hydra-core/osc', params: { frequency: { expr: '() => 10 + Math.sin(time)' } }, x: 0, y: 0 }, out1: { type: 'hydra-core/out', params: {}, x: 200, y: 0 } },
+      edges: { 'osc1.out>out1.texture': { from: { node: 'osc1', port: 'out' }, to: { node: 'out1', port: 'texture' } } },
+    }) as unknown as A.Doc<PatchDoc>;
+    const read = docToPatch(legacy).patch;
+    expect(read.nodes.map((n) => n.type)).toEqual(['hydra-core/osc', 'hydra-core/out']);
+    expect(read.edges).toHaveLength(1);
+    const edited = edit(legacy, (p) => ({ ...p, nodes: p.nodes.map((n) => (n.id === 'osc1' ? { ...n, params: { frequency: { expr: '() => 12 + Math.sin(time)' } } } : n)) }));
+    expect(lastOps(edited)).toBeLessThanOrEqual(3);
+    expect(docToPatch(edited).patch.nodes[0]?.params?.frequency).toEqual({ expr: '() => 12 + Math.sin(time)' });
+    // Removing a node still takes its (text) edges along.
+    const removed = A.change(edited, (d) => writeChanges(d, [{ kind: 'node-remove', id: 'out1' }]));
+    expect(Object.keys(removed.edges)).toEqual([]);
+  });
+});

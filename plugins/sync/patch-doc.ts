@@ -1,6 +1,7 @@
 import { isRecord, parsePatch } from '../../runtime/patch/parse';
 import { PATCH_LIMITS, PATCH_VERSION, type ParamValue, type Patch, type PatchEdge, type PatchNode } from '../../runtime/patch/schema';
-import { edgeKey, type PatchDoc, type PatchDocNode } from './protocol';
+import { edgeKey, type PatchDoc, type PatchDocEdge, type PatchDocNode } from './protocol';
+import { fixed, storedText } from './stored-string';
 
 /**
  * Patch (arrays, the studio's and the compiler's form) ⇄ PatchDoc (maps keyed by id, the room
@@ -11,12 +12,12 @@ export function patchToDoc(patch: Patch): PatchDoc {
   const doc: PatchDoc = { version: patch.version, nodes: {}, edges: {} };
   if (patch.name !== undefined) doc.name = patch.name;
   for (const node of patch.nodes) doc.nodes[node.id] = nodeToDoc(node);
-  for (const edge of patch.edges) doc.edges[edgeKey(edge)] = copyEdge(edge);
+  for (const edge of patch.edges) doc.edges[edgeKey(edge)] = edgeToDoc(edge);
   return doc;
 }
 
 export function nodeToDoc(node: PatchNode): PatchDocNode {
-  return { type: node.type, params: { ...(node.params ?? {}) }, x: node.position?.x ?? 0, y: node.position?.y ?? 0 };
+  return { type: fixed(node.type), params: { ...(node.params ?? {}) }, x: node.position?.x ?? 0, y: node.position?.y ?? 0 };
 }
 
 export interface ReadResult {
@@ -119,7 +120,7 @@ function reaches(downstream: ReadonlyMap<string, string[]>, from: string, to: st
 
 function readNode(id: string, value: unknown): PatchNode | undefined {
   if (!isRecord(value)) return undefined;
-  const candidate: Record<string, unknown> = { id, type: value.type };
+  const candidate: Record<string, unknown> = { id, type: storedText(value.type) };
   if (isRecord(value.params)) candidate.params = plainParams(value.params);
   if (typeof value.x === 'number' && typeof value.y === 'number') candidate.position = { x: value.x, y: value.y };
   // The same checks as a file someone sent: ids, types, sizes, parameter values.
@@ -144,13 +145,13 @@ function plain(value: unknown): unknown {
 
 function readEdge(value: unknown): PatchEdge | undefined {
   if (!isRecord(value) || !isRecord(value.from) || !isRecord(value.to)) return undefined;
-  const { from, to } = value;
-  if (![from.node, from.port, to.node, to.port].every((s) => typeof s === 'string' && s.length > 0 && s.length <= PATCH_LIMITS.idLength)) return undefined;
-  return { from: { node: String(from.node), port: String(from.port) }, to: { node: String(to.node), port: String(to.port) } };
+  const [fromNode, fromPort, toNode, toPort] = [value.from.node, value.from.port, value.to.node, value.to.port].map(storedText);
+  if (![fromNode, fromPort, toNode, toPort].every((s) => s !== undefined && s.length > 0 && s.length <= PATCH_LIMITS.idLength)) return undefined;
+  return { from: { node: fromNode!, port: fromPort! }, to: { node: toNode!, port: toPort! } };
 }
 
-function copyEdge(edge: PatchEdge): PatchEdge {
-  return { from: { node: edge.from.node, port: edge.from.port }, to: { node: edge.to.node, port: edge.to.port } };
+export function edgeToDoc(edge: PatchEdge): PatchDocEdge {
+  return { from: { node: fixed(edge.from.node), port: fixed(edge.from.port) }, to: { node: fixed(edge.to.node), port: fixed(edge.to.port) } };
 }
 
 export function sameNode(a: PatchNode, b: PatchNode): boolean {

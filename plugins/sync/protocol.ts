@@ -69,22 +69,36 @@ export interface RoomDocuments {
 }
 
 /**
+ * A string kept as one value (stored-string.ts: an Automerge ImmutableString, which reads back as an
+ * object holding it), or as collaborative text (a plain string). Strings nobody edits in place are
+ * kept whole: one operation each, where text costs one per character.
+ */
+export type StoredString = string | { readonly val: string };
+
+/**
  * The patch document. Nodes and edges are maps keyed by id (not arrays) so that concurrent adds,
- * removes and parameter edits merge per node and per parameter. Convert with patch-doc.ts.
+ * removes and parameter edits merge per node and per parameter. Convert with patch-doc.ts. Node
+ * types and edge ends are kept whole; text parameters (code) are collaborative text, edited by
+ * their changed characters. Documents that kept types and edges as text still read.
  */
 export interface PatchDoc {
   version: number;
   name?: string;
   nodes: Record<string, PatchDocNode>;
   /** Keyed by `edgeKey(edge)`: the same connection made twice is one edge. */
-  edges: Record<string, PatchEdge>;
+  edges: Record<string, PatchDocEdge>;
 }
 
 export interface PatchDocNode {
-  type: string;
+  type: StoredString;
   params: Record<string, ParamValue>;
   x: number;
   y: number;
+}
+
+export interface PatchDocEdge {
+  from: { node: StoredString; port: StoredString };
+  to: { node: StoredString; port: StoredString };
 }
 
 export function edgeKey(edge: PatchEdge): string {
@@ -130,12 +144,6 @@ export interface RoomState {
 
 /** The room-state document's current format (see RoomStateDoc). Documents without one are format 1. */
 export const ROOM_STATE_FORMAT = 2;
-
-/**
- * A string the server stored whole: an Automerge ImmutableString, which reads back as an object
- * holding the string (or a plain string, which reads the same).
- */
-export type StoredString = string | { readonly val: string };
 
 /**
  * The room-state document as stored: written only by the server; clients only read it (through

@@ -1,4 +1,5 @@
 import { isRecord } from '../../runtime/patch/parse';
+import { storedText } from './stored-string';
 import { ROOM_STATE_FORMAT, type NowPlaying, type QueueEntry, type RoomMemberEntry, type RoomState } from './protocol';
 
 /**
@@ -19,23 +20,17 @@ export function readRoomState(doc: unknown): RoomState | undefined {
     }
   }
   return {
-    roomId: text(doc.roomId) ?? '',
+    roomId: storedText(doc.roomId) ?? '',
     queue: Array.isArray(doc.queue) ? doc.queue.map((stored) => value<QueueEntry>(stored)).filter((entry) => entry !== undefined) : [],
     nowPlaying: (doc.nowPlaying !== null && value<NowPlaying>(doc.nowPlaying)) || null,
-    activePreset: text(doc.activePreset) ?? null,
+    activePreset: storedText(doc.activePreset) ?? null,
     members,
     seq: typeof doc.seq === 'number' ? doc.seq : 0,
   };
 }
 
-/** A stored string's value: an ImmutableString holds it in `val`. */
-function text(stored: unknown): string | undefined {
-  if (typeof stored === 'string') return stored;
-  return isRecord(stored) && typeof stored.val === 'string' ? stored.val : undefined;
-}
-
 function parsed<T>(stored: unknown): T | undefined {
-  const json = text(stored);
+  const json = storedText(stored);
   if (json === undefined) return undefined;
   try {
     return JSON.parse(json) as T;

@@ -1,6 +1,7 @@
 import { next as A } from '@automerge/automerge';
 import { ROOM_STATE_FORMAT, type NowPlaying, type QueueEntry, type RoomMemberEntry, type RoomState, type RoomStateDoc } from '../protocol';
 import { readRoomState } from '../room-state';
+import { fixed } from '../stored-string';
 import type { QueueState } from './queue';
 
 type Members = RoomState['members'];
@@ -86,9 +87,6 @@ function memberEdits(current: Members, members: Members): Edit[] {
 
 const storedMembers = (members: Members): RoomStateDoc['members'] =>
   Object.fromEntries(Object.entries(members).map(([id, member]) => [id, stored({ name: member.name, role: member.role })]));
-
-/** A string Automerge keeps as one value, not as collaborative text. */
-const fixed = (value: string) => new A.ImmutableString(value);
 
 /** A value the server writes whole, as JSON in one immutable string (see RoomStateDoc). */
 const stored = (value: QueueEntry | NowPlaying | RoomMemberEntry) => fixed(JSON.stringify(value));
