@@ -22,13 +22,15 @@ export function newRoomState(roomId: string, members: Members): RoomStateDoc {
 export function mirrorEdits(doc: RoomStateDoc | undefined, roomId: string, state: QueueState | null, members?: Members): Edit | null {
   const current = readRoomState(doc);
   if (!current || doc?.format !== ROOM_STATE_FORMAT) {
-    const wanted = { ...(current ?? { queue: [], nowPlaying: null, activePreset: null, members: {}, seq: 0 }), ...state, roomId };
-    const everyone = members ?? wanted.members;
-    return (d) => {
-      Object.assign(d, newRoomState(roomId, everyone), { seq: wanted.seq, activePreset: wanted.activePreset === null ? null : fixed(wanted.activePreset) });
-      d.queue = wanted.queue.map(stored);
-      d.nowPlaying = wanted.nowPlaying && stored(wanted.nowPlaying);
+    const wanted = { ...(current ?? { queue: [], nowPlaying: null, activePreset: null, members: {}, seq: 0 }), ...state };
+    const whole: RoomStateDoc = {
+      ...newRoomState(roomId, members ?? wanted.members),
+      queue: wanted.queue.map(stored),
+      nowPlaying: wanted.nowPlaying && stored(wanted.nowPlaying),
+      activePreset: wanted.activePreset === null ? null : fixed(wanted.activePreset),
+      seq: wanted.seq,
     };
+    return (d) => void Object.assign(d, whole);
   }
   const edits: Edit[] = [];
   if (state) {
