@@ -17,6 +17,8 @@
 //                      near rss_mb_200_rooms when unused rooms give their memory back for reuse
 //   healthz_p95_ms     for scale: an HTTP round trip to the same server (GET /healthz) while 50
 //                      clients are connected and idle; on a loaded machine every figure grows with it
+//   queue_apply_*, script_*  the documents' own cost, beside the way they were stored before: see
+//                      sync-documents.mjs
 //
 // Needs `npm run build`. Runs the built server on a free port with a throw-away data dir. The
 // clients are automerge-repo Repos on the product's socket adapter (what the studio and the player
@@ -34,6 +36,7 @@ import { cbor, Repo } from '@automerge/automerge-repo';
 import { createServer as createViteServer } from 'vite';
 import { startBuiltServer } from './built-server.mjs';
 import { cpuMs } from './proc-cpu.mjs';
+import { documentFigures } from './sync-documents.mjs';
 import { now, startRelay } from './socket-relay.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -121,14 +124,16 @@ const { RoomSocketAdapter } = await vite.ssrLoadModule('/plugins/sync/client/soc
 const { cookieHeader, createRoom, invite, roomDocuments, seedMedia, signUp } = await vite.ssrLoadModule('/plugins/sync/testing.ts');
 const { COMMANDS_PATH, peerIdFor } = await vite.ssrLoadModule('/plugins/sync/protocol.ts');
 // Nodes as the studio writes them into the room document.
-const { nodeToDoc } = await vite.ssrLoadModule('/plugins/sync/patch-doc.ts');
+const patchDoc = await vite.ssrLoadModule('/plugins/sync/patch-doc.ts');
+const { nodeToDoc } = patchDoc;
+const documents = documentFigures({ mirror: await vite.ssrLoadModule('/plugins/sync/server/mirror.ts'), patchChanges: await vite.ssrLoadModule('/plugins/sync/patch-changes.ts'), patchDoc }, log);
 await vite.close();
 
 const relay = startRelay();
 const dataDir = mkdtempSync(join(tmpdir(), 'patchroom-bench-sync-'));
 const server = await startBuiltServer({ DATA_DIR: dataDir, REGISTER_PER_IP_PER_HOUR: '100000', SYNC_SOCKETS_PER_USER: '64', SYNC_UNLOAD_IDLE_MS: String(SERVER_UNLOAD_IDLE_MS) });
 const base = server.url;
-const results = {};
+const results = { ...documents };
 const repos = [];
 try {
   log(`signing up ${CLIENTS} people…`);
