@@ -11,6 +11,7 @@ import { startBuiltServer } from './built-server.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { log, quantile, round } from './stats.mjs';
 
 const root = join(import.meta.dirname, '..');
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -18,12 +19,6 @@ const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 2000);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 40);
 const CHUNK = 5000;
 
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const log = (line) => process.stdout.write(`${line}\n`);
 
 /** Deterministic pseudo-random numbers, so every run searches the same library. */
 function rng(seed) {

@@ -37,6 +37,7 @@ import { startBuiltServer } from './built-server.mjs';
 import { canPin, pin, unpin } from './cpu-pin.mjs';
 import { cpuMs } from './proc-cpu.mjs';
 import { firstFrameSection } from './video-first-frame.mjs';
+import { log, median, round } from './stats.mjs';
 
 const root = join(import.meta.dirname, '..');
 const MB = Number(process.env.BENCH_MEDIA_MB ?? 64);
@@ -44,12 +45,6 @@ const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 9);
 const PINNED = process.env.BENCH_MEDIA_PINNED !== '0';
 // As in package.json's start script (keep the two the same). Why: README, "Running the server".
 const SERVER_MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456';
-const log = (line) => process.stdout.write(`${line}\n`);
-const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 // ---------------------------------------------------------------------------------------------
 // The upstream: a plain static file server with Range support, in its own process.

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startBuiltServer } from './built-server.mjs';
 import { createServer as createViteServer } from 'vite';
+import { log, quantile, round } from './stats.mjs';
 
 const root = join(import.meta.dirname, '..');
 const CODE = 'osc(20, 0.1, 1.2).kaleid(4).color(0.9, 0.6, 1).modulate(noise(2), 0.1).out()';
@@ -22,12 +23,6 @@ const LOADS = Number(process.env.BENCH_LOADS ?? 7);
 const SWITCHES = 100;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const log = (line) => process.stdout.write(`${line}\n`);
 
 
 /** The baseline: hydra-synth's own bundle on a plain page, the way the hydra editor runs it. */

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startBuiltServer } from './built-server.mjs';
+import { log, quantile, round } from './stats.mjs';
 
 const root = join(import.meta.dirname, '..');
 const LOADS = Number(process.env.BENCH_LOADS ?? 5);
@@ -16,9 +17,6 @@ const PAN_FRAMES = 90;
 const VIEWPORT = { width: 1280, height: 720 };
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
-const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const log = (line) => process.stdout.write(`${line}\n`);
 
 
 /**

@@ -5,14 +5,13 @@
 //                      entries (20 changes of 5, as the server's mirror writes them): what each
 //                      reconnecting performer does per round of bench:sync's reconcile
 //   queue_apply_vs_text        the same ÷ the same entries stored as maps of text (format 1)
-//   script_doc_kb_200_edits    a 3.5 KB script parameter edited 200 times through the studio's
+//   script_doc_kb_200_edits    a 2.4 KB script parameter edited 200 times through the studio's
 //                      writer: the bytes of all the document's changes, what a joining client syncs
 //   script_load_ms_200_edits   loading that document; `_text` beside it: each edit written as a new
 //                      text, as before
 import { next as A } from '@automerge/automerge';
+import { median, round } from './stats.mjs';
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Milliseconds for one call of fn, median of `runs`. */
 function time(fn, runs = 7) {

@@ -38,6 +38,7 @@ import { startBuiltServer } from './built-server.mjs';
 import { cpuMs } from './proc-cpu.mjs';
 import { documentFigures } from './sync-documents.mjs';
 import { now, startRelay } from './socket-relay.mjs';
+import { log, quantile, round } from './stats.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 20);
@@ -50,9 +51,6 @@ const UNLOAD_IDLE_MS = 5000;
 const SERVER_UNLOAD_IDLE_MS = process.env.BENCH_SYNC_UNLOAD === '0' ? 7 * 24 * 3_600_000 : UNLOAD_IDLE_MS;
 
 const root = join(import.meta.dirname, '..');
-const log = (line) => process.stdout.write(`${line}\n`);
-const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
-const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -12,13 +12,13 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { log } from './stats.mjs';
 
 const root = join(import.meta.dirname, '..');
 const FIXTURES = join(root, 'plugins', 'media-proxy', 'fixtures');
 const INITS = Number(process.env.BENCH_VIDEO_INITS ?? 12);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const BLANK = 'solid(0, 0, 0).out()';
-const log = (line) => process.stdout.write(`${line}\n`);
 const p95 = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];

@@ -33,3 +33,16 @@ describe('readRoomState', () => {
     expect(readRoomState(A.from({}))).toEqual({ roomId: '', queue: [], nowPlaying: null, activePreset: null, members: {}, seq: 0 });
   });
 });
+
+describe('readRoomState, read again after a change', () => {
+  it('gives an entry that did not change as the same object (read once), frozen', () => {
+    const whole = (value: unknown) => new A.ImmutableString(JSON.stringify(value));
+    const entry = (id: string) => ({ entryId: id, itemId: `i-${id}`, title: id, url: `https://archive.org/${id}.mp4`, mime: 'video/mp4', duration: null, addedBy: 'u1' });
+    const doc = A.from({ format: 2, roomId: new A.ImmutableString('r1'), queue: [whole(entry('e1'))], nowPlaying: null, activePreset: null, members: {}, seq: 1 });
+    const before = readRoomState(doc)!;
+    const after = readRoomState(A.change(doc, (d) => void d.queue.push(whole(entry('e2')))))!;
+    expect(after.queue.map((e) => e.entryId)).toEqual(['e1', 'e2']);
+    expect(after.queue[0]).toBe(before.queue[0]);
+    expect(Object.isFrozen(after.queue[1])).toBe(true);
+  });
+});
