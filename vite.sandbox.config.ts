@@ -20,6 +20,16 @@ export default defineConfig(({ mode }) => {
   const entry = mode === 'renderer' ? 'renderer' : 'frame';
   return {
     publicDir: false,
+    resolve: {
+      alias: [
+        // regl's package main is its development build: every call validated, every draw command
+        // generated with those checks inside (more code to compile in the worker, slower to start).
+        // hydra-synth's own bundle, which the hydra editor runs, carries regl's unchecked build;
+        // the renderer takes the same, and checks what user code passes itself (arg-guards,
+        // shader-check, scoped sources).
+        { find: /^regl$/, replacement: join(import.meta.dirname, 'node_modules/regl/dist/regl.unchecked.js') },
+      ],
+    },
     define: {
       // hydra-synth's dependencies read `global`; in the worker globalThis is the only global.
       global: 'globalThis',

@@ -1,4 +1,5 @@
-// Starts the built server (dist/server/main.js, or $PATCHROOM_DIST/server/main.js) on a free port
+// Starts the built server (dist/server/main.js, or $PATCHROOM_DIST/server/main.js, each with its own
+// client build) on a free port
 // for a benchmark, with extra environment variables, and says where it listens.
 // BENCH_SERVER_LOG=<file> keeps the server's log lines there (BENCH_SERVER_LOG_LEVEL: which).
 // BENCH_SERVER_NODE_ARGS adds Node options for the server alone (NODE_OPTIONS refuses some, and
@@ -11,8 +12,10 @@ const root = join(import.meta.dirname, '..');
 
 export async function startBuiltServer(env = {}) {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(process.env.PATCHROOM_DIST ?? join(root, 'dist'), 'server/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'info', ...env },
+  const dist = process.env.PATCHROOM_DIST ?? join(root, 'dist');
+  const child = spawn(process.execPath, [...nodeArgs, join(dist, 'server/main.js')], {
+    // The server finds the client relative to its working directory: name the build's own.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'info', CLIENT_DIR: join(dist, 'client'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise((resolve, reject) => {
