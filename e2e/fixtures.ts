@@ -24,6 +24,8 @@ declare global {
       /** From the renderer's last heartbeat: no GPU read-back. */
       resources(): { textures: number; held: number; videoFrames: number; videos?: number } | null;
       events(): PlayerEvent[];
+      /** When each program's first frame was drawn, ms since navigation. */
+      firstFrames(): Array<{ name: string; at: number }>;
       probe(): Promise<ProbeStats | null>;
       presets(): Array<{ id: string; name: string; kind: string }>;
       current(): { index: number; name: string };

@@ -5,6 +5,12 @@ test('player smoke: first frame, ten preset switches, a crashing preset, no cons
   await waitForState(page, 'running');
   await expectScreenNonBlank(page, 'first frame');
   await expect(page.getByTestId('preset-name')).not.toBeEmpty();
+  // The playbook's time to first visualizer frame: on the page's first success only, since navigation.
+  const [first, ...later] = (await events(page)).filter((e) => e.name === 'hydra_preset_eval_success');
+  const drawnAt = await page.evaluate(() => window.patchroomPlayer.firstFrames()[0]!.at);
+  expect(first!.first_frame_ms).toBeGreaterThan(0);
+  expect(Math.abs(Number(first!.first_frame_ms) - drawnAt)).toBeLessThan(500);
+  expect(later.every((e) => e.first_frame_ms === undefined)).toBe(true);
 
   const presets = await page.evaluate(() => window.patchroomPlayer.presets());
   expect(presets.length).toBeGreaterThanOrEqual(2);
@@ -16,6 +22,7 @@ test('player smoke: first frame, ten preset switches, a crashing preset, no cons
     await expect(page.getByTestId('preset-name')).toHaveText(expected.name);
     await waitForState(page, 'running');
     expectNonBlank(await probe(page), `after switch ${i} to ${expected.id}`);
+    expect((await events(page)).filter((e) => 'first_frame_ms' in e)).toHaveLength(1);
     await expectScreenNonBlank(page, `screen after switch ${i}`);
   }
   // One hydra instance and one WebGL context for the player's lifetime: still the first renderer.

@@ -64,6 +64,12 @@ interface Job {
 const GOOD_HISTORY = 4;
 
 /**
+ * Whether this page already reported its first drawn program. Module-wide, not per executor: the
+ * playbook's "time to first visualizer frame" is the page's, whichever executor drew it.
+ */
+let pageFirstFrameReported = false;
+
+/**
  * The host side of the runtime: owns one sandboxed renderer for the player's lifetime and applies
  * programs to it one at a time. A failed program leaves the last good one running; with no good
  * program the fallback runs; a renderer that hangs is restarted and given the last good program
@@ -269,7 +275,12 @@ export class Executor {
       this.runningId = job.id;
       this.good = [...this.good.filter((id) => id !== job.id), job.id].slice(-GOOD_HISTORY);
       this.forgetUnused();
-      if (!job.internal) telemetry.emit('hydra_preset_eval_success', job.correlation, { ...this.programFields(job.program), duration_ms });
+      if (!job.internal) {
+        // The renderer reports "applied" in the task that drew the program's first frame.
+        const firstFrame = pageFirstFrameReported ? {} : { first_frame_ms: Math.round(performance.now()) };
+        pageFirstFrameReported = true;
+        telemetry.emit('hydra_preset_eval_success', job.correlation, { ...this.programFields(job.program), duration_ms, ...firstFrame });
+      }
       this.setState(job.program === this.options.fallback ? 'fallback' : job.internal ? 'recovered' : 'running');
       this.emitEvent({ type: 'applied', program: job.program });
       job.resolve({ ok: true });
