@@ -19,7 +19,6 @@ const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 2000);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 40);
 const CHUNK = 5000;
 
-
 /** Deterministic pseudo-random numbers, so every run searches the same library. */
 function rng(seed) {
   let s = seed >>> 0;

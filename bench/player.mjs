@@ -23,8 +23,6 @@ const LOADS = Number(process.env.BENCH_LOADS ?? 7);
 const SWITCHES = 100;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-
-
 /** The baseline: hydra-synth's own bundle on a plain page, the way the hydra editor runs it. */
 async function startBareHydra() {
   const bundle = readFileSync(join(root, 'node_modules/hydra-synth/dist/hydra-synth.js'));

@@ -17,8 +17,6 @@ const PAN_FRAMES = 90;
 const VIEWPORT = { width: 1280, height: 720 };
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-
-
 /**
  * A 300-node patch with no output node: the preview plays nothing, so what is measured is the
  * editor itself, not the renderer competing for the CPU.

@@ -12,7 +12,6 @@
 import { next as A } from '@automerge/automerge';
 import { median, round } from './stats.mjs';
 
-
 /** Milliseconds for one call of fn, median of `runs`. */
 function time(fn, runs = 7) {
   const samples = [];

@@ -1,4 +1,4 @@
-import type { ParamValue, Patch, PatchEdge, PatchNode } from '../../runtime/patch/schema';
+import { isExpr, type ParamValue, type Patch, type PatchEdge, type PatchNode } from '../../runtime/patch/schema';
 import { updateText } from '@automerge/automerge/slim';
 import { edgeToDoc, nodeToDoc, sameValue } from './patch-doc';
 import { edgeKey, type PatchDoc } from './protocol';
@@ -134,7 +134,7 @@ export function writeChanges(doc: PatchDoc, changes: readonly PatchChange[]): vo
         const now = node.params[change.param];
         const value = change.value;
         if (typeof value === 'string' && typeof now === 'string') updateText(doc, ['nodes', change.id, 'params', change.param], value);
-        else if (isExpr(value) && isExpr(now) && typeof now.expr === 'string') updateText(doc, ['nodes', change.id, 'params', change.param, 'expr'], value.expr);
+        else if (isExpr(value) && isExpr(now)) updateText(doc, ['nodes', change.id, 'params', change.param, 'expr'], value.expr);
         else node.params[change.param] = structuredClone(value);
         break;
       }
@@ -161,5 +161,3 @@ export function writeChanges(doc: PatchDoc, changes: readonly PatchChange[]): vo
     }
   }
 }
-
-const isExpr = (value: ParamValue | undefined): value is { expr: string } => typeof value === 'object' && value !== null && !Array.isArray(value);

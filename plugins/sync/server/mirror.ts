@@ -82,13 +82,15 @@ function memberEdits(current: Members, members: Members): Edit[] {
   for (const id of Object.keys(current)) if (!(id in members)) edits.push((d) => void delete d.members[id]);
   for (const [id, member] of Object.entries(members)) {
     const now = current[id];
-    if (!now || now.name !== member.name || now.role !== member.role) edits.push((d) => void (d.members[id] = stored({ name: member.name, role: member.role })));
+    if (!now || now.name !== member.name || now.role !== member.role) edits.push((d) => void (d.members[id] = storedMember(member)));
   }
   return edits;
 }
 
-const storedMembers = (members: Members): RoomStateDoc['members'] =>
-  Object.fromEntries(Object.entries(members).map(([id, member]) => [id, stored({ name: member.name, role: member.role })]));
+const storedMembers = (members: Members): RoomStateDoc['members'] => Object.fromEntries(Object.entries(members).map(([id, member]) => [id, storedMember(member)]));
+
+/** Only the fields a member entry has (a caller's object may carry more). */
+const storedMember = (member: RoomMemberEntry) => stored({ name: member.name, role: member.role });
 
 /** A value the server writes whole, as JSON in one immutable string (see RoomStateDoc). */
 const stored = (value: QueueEntry | NowPlaying | RoomMemberEntry) => fixed(JSON.stringify(value));
