@@ -173,6 +173,10 @@ export const QUEUE_LIMITS = {
   entries: 500,
   commandsPerRequest: 100,
   commandIdLength: 64,
+  /** Heads a command request may name (a document written by one peer has one). */
+  stateHeads: 16,
+  /** Room-state changes carried in a command answer, bytes before base64; more are left to the socket's sync. */
+  stateBytes: 256 * 1024,
 } as const;
 
 /**
@@ -196,9 +200,16 @@ export type QueueCommand =
 
 export type QueueCommandType = QueueCommand['type'];
 
-/** `POST /api/sync/rooms/:roomId/commands` with `{ commands: QueueCommand[] }` → `{ results }`, in order. */
+/**
+ * `POST /api/sync/rooms/:roomId/commands` with `{ commands: QueueCommand[] }` → `{ results }`, in
+ * order. With `stateHeads`, the heads of the caller's copy of the room-state document, the answer
+ * also carries `state`: the changes that copy lacks, results included (Automerge `saveSince`,
+ * base64). A client coming back with pending commands is then reconciled by one request, without
+ * waiting for its socket to rejoin and sync; the socket's sync that follows finds nothing to send.
+ */
 export interface CommandsRequest {
   commands: QueueCommand[];
+  stateHeads?: string[];
 }
 
 export type CommandResult =
@@ -217,6 +228,8 @@ export type CommandRejection =
 
 export interface CommandsResponse {
   results: CommandResult[];
+  /** The room-state changes the caller lacks (see CommandsRequest); absent when it lacks none, or too many to send here. */
+  state?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { join as joinPath } from 'node:path';
+import { next as A } from '@automerge/automerge';
 import { cbor, Repo } from '@automerge/automerge-repo';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -359,6 +360,39 @@ describe('sync: queue commands', () => {
     expect(skips.map((s) => s.body.results[0].code).filter(Boolean)).toEqual(['not_playing']);
     await eventually(() => expect(readRoomState(state.doc())).toMatchObject({ seq: 5, queue: [], nowPlaying: { entry: { entryId: e1!.entryId } } }));
     expect((await performer.post(path, { commands: [] })).status).toBe(400);
+  });
+
+  it('answers a request naming its room-state heads with the changes that copy lacks, results included', async () => {
+    const { owner, performer, viewer, docs } = await team();
+    const [clip1, clip2] = await seedMedia(owner, 2);
+    const path = COMMANDS_PATH(docs.roomId);
+    // A copy of the room state, as a client holds it, then left behind while the queue moves on.
+    const v = client(viewer);
+    const copy = await v.find<RoomStateDoc>(docs.stateDocId);
+    const behind = A.clone(copy.doc());
+    expect((await owner.post(path, { commands: [{ id: 'o1', type: 'add', itemId: clip1 }] })).body.results[0].status).toBe('ack');
+
+    const answer = await performer.post(path, { commands: [{ id: 'p1', type: 'add', itemId: clip2 }], stateHeads: A.getHeads(behind) });
+    expect(answer.body.results).toEqual([{ id: 'p1', status: 'ack', seq: 2 }]);
+    const caughtUp = A.loadIncremental(behind, Buffer.from(answer.body.state, 'base64'));
+    expect(readRoomState(caughtUp)).toMatchObject({ seq: 2, queue: [{ itemId: clip1 }, { itemId: clip2 }] });
+
+    // Up to date already, or heads this document never had: no state in the answer (the socket syncs).
+    const current = await performer.post(path, { commands: [{ id: 'p1', type: 'add', itemId: clip2 }], stateHeads: A.getHeads(caughtUp) });
+    expect(current.body).toEqual({ results: [{ id: 'p1', status: 'ack', seq: 2 }] });
+    const stranger = await performer.post(path, { commands: [{ id: 'p1', type: 'add', itemId: clip2 }], stateHeads: ['ab'.repeat(32)] });
+    expect(stranger.body).toEqual({ results: [{ id: 'p1', status: 'ack', seq: 2 }] });
+    // A viewer's commands are refused, but it may read the room: its answer carries the state too.
+    const viewed = await viewer.post(path, { commands: [{ id: 'v1', type: 'clear' }], stateHeads: A.getHeads(behind) });
+    expect(viewed.body.results[0]).toMatchObject({ status: 'rejected', code: 'forbidden' });
+    expect(readRoomState(A.loadIncremental(A.clone(behind), Buffer.from(viewed.body.state, 'base64')))!.seq).toBe(2);
+    // Malformed heads: a clear 400, nothing applied.
+    for (const stateHeads of ['x', [], ['nothex'], Array(17).fill('ab'.repeat(32))]) {
+      const bad = await performer.post(path, { commands: [{ id: 'p2', type: 'clear' }], stateHeads });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('stateHeads') });
+    }
+    expect((await performer.post(path, { commands: [{ id: 'p3', type: 'add', itemId: clip1 }] })).body.results).toEqual([{ id: 'p3', status: 'ack', seq: 3 }]);
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createMemorySink, createTelemetry } from '../../../runtime/telemetry/events';
 import { startTestServer, TestClient, type TestServer } from '../../../server/test-harness';
-import { SYNC_PATH } from '../protocol';
+import { COMMANDS_PATH, SYNC_PATH } from '../protocol';
 import { readRoomState } from '../room-state';
 import { cookieHeader, createRoom, eventually, invite, seedMedia, signUp, type Person } from '../testing';
 import { memoryOutboxStorage } from './outbox-storage';
@@ -31,7 +31,7 @@ function httpOf(who: TestClient): SyncHttp {
   return { get: async (path) => answer(await who.get(path)), post: async (path, body) => answer(await who.post(path, body)) };
 }
 
-function connect(who: TestClient, principal: { kind: 'user' | 'guest'; id: string; name: string }, roomId: string, announce = true) {
+function connect(who: TestClient, principal: { kind: 'user' | 'guest'; id: string; name: string }, roomId: string, announce = true, onSocket?: () => void) {
   const memory = createMemorySink();
   const connection = connectRoom({
     roomId,
@@ -40,7 +40,10 @@ function connect(who: TestClient, principal: { kind: 'user' | 'guest'; id: strin
     telemetry: createTelemetry(memory.sink),
     outboxStorage: memoryOutboxStorage(),
     url: server.url.replace(/^http/, 'ws') + SYNC_PATH,
-    createSocket: (url) => new WebSocket(url, { headers: { Cookie: cookieHeader(who), Origin: server.url } }) as unknown as SocketLike,
+    createSocket: (url) => {
+      onSocket?.();
+      return new WebSocket(url, { headers: { Cookie: cookieHeader(who), Origin: server.url } }) as unknown as SocketLike;
+    },
     announce,
   });
   open.push(connection);
@@ -93,4 +96,61 @@ describe('room connection against the sync server', () => {
     await eventually(() => expect(Object.values(ra.presence!.getState().peers).map((p) => p.name)).toEqual([performer.name]));
     expect([a, b].map((c) => c.connection.status.getState().state)).toEqual(['connected', 'connected']);
   });
+
+  it('back online with commands pending, the resend’s answer brings the room state with their results before the socket rejoins', async () => {
+    const owner = await signUp(server.url, 'own');
+    const performer = await signUp(server.url, 'perf');
+    const roomId = await createRoom(owner);
+    await invite(owner, roomId, performer, 'performer');
+    const [clip1, clip2] = await seedMedia(owner, 2);
+    const network = offlineSwitch();
+    try {
+      // What the document held each time a socket was made.
+      const atSocket: Array<number | undefined> = [];
+      let stateDoc: (() => unknown) | undefined;
+      const a = connect(performer, user(performer), roomId, true, () => atSocket.push(readRoomState(stateDoc?.())?.seq));
+      const { state } = await a.connection.ready;
+      stateDoc = () => state.doc();
+      await eventually(() => expect(a.connection.status.getState().state).toBe('connected'));
+
+      network.set(false);
+      await eventually(() => expect(a.connection.status.getState().state).toBe('offline'));
+      const id = await a.connection.send({ type: 'add', itemId: clip2! });
+      expect(a.connection.status.getState().pending).toBe(1);
+      // The room moves on meanwhile.
+      expect((await owner.post(COMMANDS_PATH(roomId), { commands: [{ id: 'o1', type: 'add', itemId: clip1 }] })).body.results[0].status).toBe('ack');
+
+      network.set(true);
+      await eventually(() => expect(a.connection.status.getState()).toMatchObject({ state: 'connected', pending: 0 }));
+      // The socket made on the way back found the state already holding both commands.
+      expect(atSocket.at(-1)).toBe(2);
+      expect(readRoomState(state.doc())!.queue.map((e) => e.itemId)).toEqual([clip1, clip2]);
+      expect(a.events('queue_cmd_applied').map((e) => e.correlation_id)).toEqual([id]);
+    } finally {
+      network.restore();
+    }
+  });
 });
+
+/** The browser's network switch for the adapter (navigator.onLine and the online/offline events), which Node lacks. */
+function offlineSwitch() {
+  const target = new EventTarget();
+  let online = true;
+  const g = globalThis as Record<string, unknown>;
+  const saved = { navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator'), add: g.addEventListener, remove: g.removeEventListener };
+  Object.defineProperty(globalThis, 'navigator', { value: { get onLine() { return online; } }, configurable: true });
+  g.addEventListener = target.addEventListener.bind(target);
+  g.removeEventListener = target.removeEventListener.bind(target);
+  return {
+    set(next: boolean) {
+      online = next;
+      target.dispatchEvent(new Event(next ? 'online' : 'offline'));
+    },
+    restore() {
+      if (saved.navigator) Object.defineProperty(globalThis, 'navigator', saved.navigator);
+      else delete g.navigator;
+      g.addEventListener = saved.add;
+      g.removeEventListener = saved.remove;
+    },
+  };
+}

@@ -1,12 +1,13 @@
 import { Repo, type DocHandle, type DocumentId, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Telemetry } from '../../../runtime/telemetry/events';
-import { COMMANDS_PATH, ROOM_DOCUMENTS_PATH, SYNC_PATH, peerIdFor, type CloseReason, type CommandRejection, type CommandsResponse, type PatchDoc, type QueueCommand, type RoomDocuments, type RoomStateDoc } from '../protocol';
+import { COMMANDS_PATH, ROOM_DOCUMENTS_PATH, SYNC_PATH, peerIdFor, type CloseReason, type CommandRejection, type CommandsRequest, type CommandsResponse, type PatchDoc, type QueueCommand, type RoomDocuments, type RoomStateDoc } from '../protocol';
 import { backoffDelay } from './backoff';
 import { createOutbox, type NewCommand, type Outbox, type SendFailure } from './outbox';
 import type { OutboxStorage } from './outbox-storage';
 import { createPresence, type Presence, type Role } from './presence';
 import { RoomSocketAdapter, type SocketFactory, type SocketPhase } from './socket-adapter';
+import { applyStateDelta, stateHeads } from './state-delta';
 
 /** The HTTP calls the connection makes (the studio's ApiClient fits; so does a small fetch wrapper). */
 export interface SyncHttp {
@@ -94,11 +95,20 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
   let resyncWaiting: { since: number; docs: Set<string> } | undefined;
   let docIds: string[] = [];
 
+  /** The room-state document once loaded: its heads go with each command request, and the answer's changes into it. */
+  let stateDoc: DocHandle<RoomStateDoc> | undefined;
   const outbox = createOutbox({
     roomId,
     storage: options.outboxStorage,
     telemetry,
-    send: (commands) => http.post<CommandsResponse>(COMMANDS_PATH(roomId), { commands }),
+    send: async (commands) => {
+      const handle = stateDoc;
+      const heads = stateHeads(handle);
+      const request: CommandsRequest = { commands, ...(heads ? { stateHeads: heads } : {}) };
+      const answer = await http.post<CommandsResponse>(COMMANDS_PATH(roomId), request);
+      if (handle && typeof answer?.state === 'string') applyStateDelta(handle, answer.state);
+      return answer;
+    },
     ...(options.onRejected ? { onRejected: options.onRejected } : {}),
     ...(options.onBlocked ? { onBlocked: options.onBlocked } : {}),
   });
@@ -143,8 +153,8 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
             }, () => undefined);
           }
         }
-        // HTTP may still work without the socket, but commands sent now would only confuse the
-        // count: send them when the socket is back, with the resync.
+        // Waiting out a backoff, not resending into a dead network: the commands go when the
+        // network is back, just before the socket rejoins (beforeReconnect) or once it has.
         outbox.setOnline(false);
         break;
       }
@@ -165,6 +175,14 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
     url,
     onPhase,
     onSyncMessage,
+    // Back online with commands waiting: resend them first; the answer brings the room state with
+    // their results (the reconcile), then the socket rejoins for live sync.
+    beforeReconnect: () => {
+      const { pending, blocked } = outbox.getState();
+      if (pending.length === 0 || blocked || !stateDoc) return undefined;
+      outbox.setOnline(true);
+      return outbox.flush();
+    },
     ...(options.createSocket ? { createSocket: options.createSocket } : {}),
   });
   let repo: Repo | undefined;
@@ -229,6 +247,7 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
       sharePolicy: async (_peer, documentId) => documentId !== undefined && docIds.includes(documentId),
     });
     const [patch, state] = await Promise.all([findDoc<PatchDoc>(docs.patchDocId), findDoc<RoomStateDoc>(docs.stateDocId)]);
+    stateDoc = state;
     const noteSeq = () => {
       const seq = state.doc()?.seq;
       if (typeof seq === 'number') outbox.noteSeq(seq);

@@ -39,6 +39,14 @@ export interface SocketAdapterOptions {
   onPhase?(phase: SocketPhase): void;
   /** Every sync message that arrives, by document: how the connection tells a resync has happened. */
   onSyncMessage?(documentId: string): void;
+  /**
+   * Work to finish before a reconnect opens its socket (not the first connect): the outbox's
+   * resend, whose answer carries the room state. When fifty clients come back at once, each is
+   * reconciled by one request before the sockets' joins and syncs compete for the server. Waited
+   * for at most `reconnectGateMs` (default 2 s); undefined: nothing to wait for.
+   */
+  beforeReconnect?(): Promise<unknown> | undefined;
+  reconnectGateMs?: number;
   now?: () => number;
 }
 
@@ -62,6 +70,9 @@ export class RoomSocketAdapter extends NetworkAdapter {
   #readyResolve: (() => void) | undefined;
   #readyPromise = new Promise<void>((resolve) => (this.#readyResolve = resolve));
   #phase: SocketPhase = { phase: 'connecting', attempt: 1 };
+  #connectedOnce = false;
+  /** A reconnect waiting for `beforeReconnect`. */
+  #gate: Promise<void> | undefined;
 
   constructor(options: SocketAdapterOptions) {
     super();
@@ -109,6 +120,29 @@ export class RoomSocketAdapter extends NetworkAdapter {
   #open() {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#closed || this.#gate) return;
+    if (this.#isOffline()) {
+      this.#setPhase({ phase: 'offline' });
+      return;
+    }
+    const work = this.#connectedOnce ? this.#options.beforeReconnect?.() : undefined;
+    if (work) {
+      if (this.#phase.phase === 'offline') this.#setPhase({ phase: 'connecting', attempt: this.#attempt + 1 });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#options.reconnectGateMs ?? 2000)));
+      const gate = Promise.race([work.then(() => undefined, () => undefined), waited]).then(() => {
+        clearTimeout(timer);
+        if (this.#gate !== gate) return;
+        this.#gate = undefined;
+        if (!this.#socket) this.#openSocket();
+      });
+      this.#gate = gate;
+      return;
+    }
+    this.#openSocket();
+  }
+
+  #openSocket() {
     if (this.#closed) return;
     if (this.#isOffline()) {
       this.#setPhase({ phase: 'offline' });
@@ -149,6 +183,7 @@ export class RoomSocketAdapter extends NetworkAdapter {
     }
     if (message?.type === 'peer') {
       this.#attempt = 0;
+      this.#connectedOnce = true;
       this.#remotePeerId = message.senderId as PeerId;
       this.#markReady();
       this.#setPhase({ phase: 'connected', since: (this.#options.now ?? Date.now)() });
@@ -190,7 +225,7 @@ export class RoomSocketAdapter extends NetworkAdapter {
 
   #onOnline = () => {
     if (this.#closed || this.#phase.phase === 'stopped') return;
-    if (this.#socket) return;
+    if (this.#socket || this.#gate) return;
     this.#attempt = 0;
     this.#open();
   };
@@ -198,6 +233,7 @@ export class RoomSocketAdapter extends NetworkAdapter {
   #onOffline = () => {
     // Sockets can linger half-open after the network goes: drop ours now, reconnect when it is back.
     clearTimeout(this.#timer);
+    this.#gate = undefined;
     this.#timer = undefined;
     const socket = this.#socket;
     if (socket) {
@@ -258,6 +294,7 @@ export class RoomSocketAdapter extends NetworkAdapter {
   disconnect(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#gate = undefined;
     globalThis.removeEventListener?.('online', this.#onOnline);
     globalThis.removeEventListener?.('offline', this.#onOffline);
     const socket = this.#socket;

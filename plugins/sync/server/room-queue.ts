@@ -1,7 +1,8 @@
+import { next as A } from '@automerge/automerge';
 import type { DocHandle } from '@automerge/automerge-repo';
 import type { Database } from 'better-sqlite3';
 import type { LibraryItemRef, Logger, RoomMember, RoomRole } from '../../../runtime/plugin/server';
-import type { CommandResult, QueueCommandType, RoomState, RoomStateDoc } from '../protocol';
+import { QUEUE_LIMITS, type CommandResult, type QueueCommandType, type RoomState, type RoomStateDoc } from '../protocol';
 import type { DocJournal } from './journal';
 import { mirrorEdits } from './mirror';
 import { applyCommand, commandId, newEntryId, readCommand, type QueueState } from './queue';
@@ -74,9 +75,13 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
   /** Rooms whose document waits for the committed state. (Members are listed when they change: refreshMembers.) */
   const due = new Map<string, DocHandle<RoomStateDoc>>();
   let dueTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Settles once the waiting rooms are written (for answers that carry the state: see stateSince). */
+  let written: { promise: Promise<void>; resolve: () => void } | undefined;
   const mirrorDue = () => {
     clearTimeout(dueTimer);
     dueTimer = undefined;
+    const settled = written;
+    written = undefined;
     for (const [roomId, handle] of due) {
       due.delete(roomId);
       try {
@@ -85,6 +90,7 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
         log.error('room state document not updated', { room_id: roomId, error: (error as Error)?.message ?? String(error) });
       }
     }
+    settled?.resolve();
   };
   const mirrorSoon = (roomId: string, handle: DocHandle<RoomStateDoc>) => {
     due.set(roomId, handle);
@@ -99,6 +105,28 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
 
     /** Whether the room's state document has a write waiting. */
     mirroring: (roomId: string) => due.has(roomId),
+
+    /**
+     * The room-state changes a copy at `heads` lacks, once every committed command is in the
+     * document (base64 of Automerge's saveSince; undefined: it lacks none, the heads are not this
+     * document's, or there is more than QUEUE_LIMITS.stateBytes).
+     */
+    async stateSince(roomId: string, heads: readonly string[]): Promise<string | undefined> {
+      if (due.has(roomId)) {
+        if (!written) {
+          let resolve!: () => void;
+          written = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+        }
+        await written.promise;
+      }
+      const doc = (await queue.stateHandle(roomId)).doc();
+      const current = A.getHeads(doc);
+      if (current.length === heads.length && current.every((h) => heads.includes(h))) return undefined;
+      // Heads from another document, or from changes this server lost (a restore from backup): the socket's sync sorts that out.
+      if (!A.hasHeads(doc, heads as string[])) return undefined;
+      const bytes = A.saveSince(doc, heads as string[]);
+      return bytes.byteLength > QUEUE_LIMITS.stateBytes ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    },
 
     /** The room's state document, loaded and (once per load) reconciled with SQLite. */
     async stateHandle(roomId: string, members?: RoomMember[]): Promise<DocHandle<RoomStateDoc>> {

@@ -57,10 +57,12 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
   router.post('/rooms/:roomId/commands', async (ctx) => {
     const roomId = ctx.params.roomId!;
     const { role, members } = roomOf(ctx.state, roomId);
-    const commands = readObject(ctx.state.body).commands;
+    const fields = readObject(ctx.state.body);
+    const commands = fields.commands;
     if (!Array.isArray(commands) || commands.length === 0 || commands.length > QUEUE_LIMITS.commandsPerRequest) {
       throw new HttpError(400, 'invalid_input', `commands must be a list of 1 to ${QUEUE_LIMITS.commandsPerRequest} commands.`);
     }
+    const heads = readHeads(fields.stateHeads);
     await ensureDocs(ctx.state, roomId, members);
     const userId = ctx.state.user?.id ?? `guest:${ctx.state.guest!.id}`;
     const { results, events } = await queue.run(roomId, commands, { role, userId, item: (id) => ctx.state.libraryItem?.(id) ?? null });
@@ -70,10 +72,25 @@ export function syncRoutes({ docs, queue }: { docs: RoomDocs; queue: RoomQueue }
       else ctx.state.telemetry.emit('queue_cmd_rejected', id, { command_type: type, code: result.code });
     }
     const body: CommandsResponse = { results };
+    if (heads) {
+      const state = await queue.stateSince(roomId, heads);
+      if (state !== undefined) body.state = state;
+    }
     ctx.body = body;
   });
 
   return router;
+}
+
+const HEAD = /^[0-9a-f]{64}$/;
+
+/** A command request's `stateHeads` (see CommandsRequest): absent, or a short list of change hashes. */
+function readHeads(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || value.length > QUEUE_LIMITS.stateHeads || !value.every((h) => typeof h === 'string' && HEAD.test(h))) {
+    throw new HttpError(400, 'invalid_input', `stateHeads must be a list of 1 to ${QUEUE_LIMITS.stateHeads} change hashes (64 hex digits each).`);
+  }
+  return value as string[];
 }
 
 /** Stored patch JSON; the client validates it like any patch file (undefined: it says "no patch"). */
