@@ -130,7 +130,9 @@ it(`${CLIENTS} clients × ${COMMANDS_EACH} commands, socket kills, aborted reque
       // Not below the handshake time: automerge-repo 2.5.6 replaces a socket still connecting at each retry tick.
       const sync: SyncClient = syncClient(url, person, { retryMs: 1000 });
       const handle: DocHandle<RoomStateDoc> = await sync.find<RoomStateDoc>(docs.stateDocId);
-      const outbox = new CommandOutbox(url, person, roomId, { abortChance: 0.15, abortWithinMs: 15, random });
+      // Half the clients name their room-state heads and apply the changes answers carry, as the
+      // studio does, alongside their socket's sync; the other half rely on the sync alone.
+      const outbox = new CommandOutbox(url, person, roomId, { abortChance: 0.15, abortWithinMs: 15, random }, i % 2 === 0 ? handle : undefined);
       return { person, random, sync, handle, outbox, sent: 0 };
     }),
   );
@@ -238,6 +240,8 @@ it(`${CLIENTS} clients × ${COMMANDS_EACH} commands, socket kills, aborted reque
     requests: clients.reduce((n, c) => n + c.outbox.requests, 0),
     aborted_requests: clients.reduce((n, c) => n + c.outbox.aborted, 0),
     failed_requests: clients.reduce((n, c) => n + c.outbox.failed, 0),
+    states_in_answers: clients.reduce((n, c) => n + c.outbox.statesApplied, 0),
+    states_unreadable: clients.reduce((n, c) => n + c.outbox.statesRefused, 0),
     socket_kills: socketKills,
     server_sigkill: serverKilled,
     commands_ms: Math.round(commandsMs),
@@ -253,6 +257,8 @@ it(`${CLIENTS} clients × ${COMMANDS_EACH} commands, socket kills, aborted reque
   expect(acked.length).toBe(appliedIds.size);
   expect(truth.seq).toBe(appliedIds.size);
   expect(acked.length).toBeGreaterThan(sent / 3);
+  expect(counts.states_in_answers).toBeGreaterThan(0);
+  expect(counts.states_unreadable).toBe(0);
   expect(serverLines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
 
   await Promise.all(clients.map((c) => c.sync.close()));

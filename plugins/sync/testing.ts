@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { TestClient } from '../../server/test-harness';
-import { COMMANDS_PATH, peerIdFor, ROOM_DOCUMENTS_PATH, SYNC_PATH, type CommandResult, type CommandsResponse, type QueueCommand, type RoomDocuments, type RoomState } from './protocol';
+import { COMMANDS_PATH, peerIdFor, ROOM_DOCUMENTS_PATH, SYNC_PATH, type CommandResult, type CommandsResponse, type QueueCommand, type RoomDocuments, type RoomState, type RoomStateDoc } from './protocol';
+import { applyStateDelta, stateHeads } from './client/state-delta';
 
 /**
  * For the sync tests, the chaos test and bench:sync: signed-in people, a room with a team, and
@@ -164,6 +165,9 @@ export class CommandOutbox {
   readonly answers = new Map<string, CommandResult>();
   conflicts = 0;
   requests = 0;
+  /** Answers whose room-state changes were applied, and ones that could not be. */
+  statesApplied = 0;
+  statesRefused = 0;
   aborted = 0;
   failed = 0;
   #flushing: Promise<void> | null = null;
@@ -174,6 +178,8 @@ export class CommandOutbox {
     readonly roomId: string,
     /** Chance (0–1) that a request is aborted mid-flight, and the most it waits before aborting. */
     readonly chaos: { abortChance: number; abortWithinMs: number; random: () => number } = { abortChance: 0, abortWithinMs: 0, random: Math.random },
+    /** The client's room-state document: its heads go with each request and the answer's changes into it, as the studio does. */
+    readonly state?: DocHandle<RoomStateDoc>,
   ) {}
 
   add(command: QueueCommand) {
@@ -198,11 +204,15 @@ export class CommandOutbox {
         const res = await fetch(this.base + COMMANDS_PATH(this.roomId), {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', 'X-Patchroom-CSRF': '1', Cookie: cookieHeader(this.who) },
-          body: JSON.stringify({ commands: batch }),
+          body: JSON.stringify({ commands: batch, stateHeads: stateHeads(this.state) }),
           signal: controller.signal,
         });
         const body = (await res.json()) as CommandsResponse;
         if (res.status !== 200) throw new Error(`status ${res.status}: ${JSON.stringify(body)}`);
+        if (this.state && body.state !== undefined) {
+          if (applyStateDelta(this.state, body.state)) this.statesApplied += 1;
+          else this.statesRefused += 1;
+        }
         for (const result of body.results) {
           const first = this.answers.get(result.id);
           if (first && JSON.stringify(first) !== JSON.stringify(result)) this.conflicts += 1;
