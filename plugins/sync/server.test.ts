@@ -132,6 +132,35 @@ describe('sync: documents', () => {
     expect(readRoomState(again.doc())!.seq).toBe(0);
   });
 
+  it('lets a reader send back room-state changes the server already holds (as after a command answer), and still refuses new ones', async () => {
+    const { owner, viewer, docs } = await team();
+    const [clip] = await seedMedia(owner, 1);
+    expect((await owner.post(COMMANDS_PATH(docs.roomId), { commands: [{ id: 'e1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
+    const copy = await client(viewer).find<RoomStateDoc>(docs.stateDocId);
+    await eventually(() => expect(readRoomState(copy.doc())!.seq).toBe(1));
+    const held = A.clone(copy.doc());
+
+    const me = peerIdFor({ kind: 'user', id: viewer.id }, 'echo');
+    const socket = rawSocket({ Cookie: cookieHeader(viewer), Origin: server.url }, (ws) => ws.send(join(me)));
+    const peer = await new Promise<{ senderId: string }>((resolve) => socket.ws.once('message', (data) => resolve(cbor.decode(data as Buffer))));
+    const sync = (doc: typeof held, changes: Uint8Array[]) =>
+      cbor.encode({ type: 'sync', senderId: me, targetId: peer.senderId, documentId: docs.stateDocId, data: A.encodeSyncMessage({ heads: A.getHeads(doc), need: [], have: [], changes }) });
+    socket.ws.send(sync(held, A.getAllChanges(held)));
+    const answer = await new Promise<{ type: string }>((resolve) => socket.ws.once('message', (data) => resolve(cbor.decode(data as Buffer))));
+    expect(answer).toMatchObject({ type: 'sync', documentId: docs.stateDocId });
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+
+    const forged = A.change(A.clone(held), (d) => {
+      d.seq = 99;
+    });
+    socket.ws.send(sync(forged, [A.getLastLocalChange(forged)!]));
+    expect(await socket.ended).toMatchObject({ code: CLOSE_CODES.forbidden });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readRoomState(copy.doc())!.seq).toBe(1);
+    const fresh = await client(owner).find<RoomStateDoc>(docs.stateDocId);
+    expect(readRoomState(fresh.doc())!.seq).toBe(1);
+  });
+
   it('refuses documents of rooms the user is not in', async () => {
     const { docs } = await team();
     const stranger = await signUp(server.url, 'str');

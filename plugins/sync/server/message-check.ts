@@ -9,7 +9,9 @@ export type Verdict =
   | { action: 'pass'; documentId?: string; roomId?: string }
   /** Not a sync message and of no use to the server (remote-heads gossip is off): leave it. */
   | { action: 'ignore' }
-  | { action: 'close'; reason: CloseReason; why: string; security?: boolean };
+  | { action: 'close'; reason: CloseReason; why: string; security?: boolean }
+  /** Judged once the document has loaded (hold this message and the ones after it, then check again). */
+  | { action: 'wait'; documentId: string };
 
 export interface CheckContext {
   principal: { kind: 'user' | 'guest'; id: string };
@@ -19,6 +21,11 @@ export interface CheckContext {
   docOf(documentId: string): { roomId: string; kind: DocKind } | undefined;
   /** The caller's role in a room now (a role change or removal takes effect on the next message). */
   roleIn(roomId: string): RoomRole | null;
+  /**
+   * Whether these changes (a sync message's) would add anything to the server's copy of the
+   * document: false when it already holds them all; undefined while it is still loading.
+   */
+  adds(documentId: string, changes: Uint8Array[]): boolean | undefined;
 }
 
 const MAX_EPHEMERAL_BYTES = 64 * 1024;
@@ -104,7 +111,14 @@ export function checkMessage(message: unknown, ctx: CheckContext): Verdict {
   }
   if (decoded.changes.length > 0) {
     const mayWrite = doc.kind === 'patch' && (role === 'owner' || role === 'performer');
-    if (!mayWrite) return close('forbidden', `changes sent to a ${doc.kind} document this ${role} may only read`, true);
+    if (!mayWrite) {
+      // Changes the server already holds, sent back, are not a write. A client that took the room
+      // state from a command answer (CommandsResponse.state) has changes its sync state does not
+      // know the server has, and offers them once; the server's sync answer then tells it so.
+      const adds = ctx.adds(documentId, decoded.changes);
+      if (adds === undefined) return { action: 'wait', documentId };
+      if (adds) return close('forbidden', `changes sent to a ${doc.kind} document this ${role} may only read`, true);
+    }
   }
   return pass;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { cbor, type Repo } from '@automerge/automerge-repo';
+import { next as A } from '@automerge/automerge';
+import { cbor, type DocumentId, type Repo } from '@automerge/automerge-repo';
 import { NodeWSServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger, RequestState } from '../../../runtime/plugin/server';
@@ -46,6 +47,26 @@ const HOLDER_PROBE_MS = 1000;
 const SESSION_SWEEP_MS = 15_000;
 /** A socket must join this soon (automerge-repo 2.5.6 clients leave sockets open that never join). */
 const JOIN_WITHIN_MS = 5_000;
+/**
+ * Whether applying these changes (as a sync message carries them: changes, or a chunk of them)
+ * would change the document. Tried on a copy (a few ms for a room-state document); only messages
+ * with changes to a document the sender may only read get here.
+ */
+function addsChanges(doc: A.Doc<unknown>, changes: Uint8Array[]): boolean {
+  let copy = A.clone(doc);
+  try {
+    for (const bytes of changes) copy = A.loadIncremental(copy, bytes);
+  } catch {
+    return true;
+  }
+  const before = A.getHeads(doc);
+  const after = A.getHeads(copy);
+  // Changes whose dependencies are missing wait inside the copy without moving its heads: they add too.
+  return after.length !== before.length || after.some((h) => !before.includes(h)) || A.getMissingDeps(copy, after).length > 0;
+}
+
+/** How long a message waits for its document to load before the socket is closed (the client reconnects). */
+const LOAD_WAIT_MS = 10_000;
 /** How long the documents a peer had open are remembered after it left, for a reconnect to resume them. */
 const OPENED_KEPT_MS = 10 * 60_000;
 
@@ -215,6 +236,11 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       this.#close(conn, 'rate_limited', 'too many messages');
       return;
     }
+    this.#take(conn, bytes);
+  }
+
+  /** One message, in order: held while an earlier one waits (a join's probe, a document loading). */
+  #take(conn: Connection, bytes: Buffer) {
     if (conn.held) {
       conn.held.push(bytes);
       return;
@@ -232,7 +258,16 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       serverPeerId: this.#options.serverPeerId,
       docOf: (id) => this.#options.docOf(id),
       roleIn: (roomId) => this.#roleIn(conn, roomId),
+      adds: (documentId, changes) => {
+        const handle = this.#repo?.handles[documentId as DocumentId];
+        if (!handle || !handle.inState(['ready', 'unavailable', 'deleted'])) return undefined;
+        return !handle.isReady() || addsChanges(handle.doc(), changes);
+      },
     });
+    if (verdict.action === 'wait') {
+      this.#holdUntilLoaded(conn, verdict.documentId, bytes);
+      return;
+    }
     if (verdict.action === 'close') {
       if (verdict.security) {
         this.#options.log.warn('security', {
@@ -308,8 +343,30 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       if (stillHeld) holder.ws.terminate();
       this.#byPeer.delete(peerId);
       accept();
-      for (const message of held) if (!conn.closing) this.#receive(conn, message);
+      for (const message of held) if (!conn.closing) this.#take(conn, message);
     }, HOLDER_PROBE_MS).unref();
+  }
+
+  /**
+   * A message that can only be judged with the document in memory (changes a reader sends back,
+   * see message-check.ts): this socket's messages wait, in order, until it has loaded.
+   */
+  #holdUntilLoaded(conn: Connection, documentId: string, bytes: Buffer) {
+    conn.held = [];
+    this.#options.beforeDocument(documentId);
+    const handle = this.#repo?.handles[documentId as DocumentId];
+    const loaded = handle ? handle.whenReady(['ready', 'unavailable', 'deleted']).then(() => true, () => false) : Promise.resolve(false);
+    const gaveUp = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), LOAD_WAIT_MS).unref());
+    void Promise.race([loaded, gaveUp]).then((ready) => {
+      const held = conn.held ?? [];
+      conn.held = null;
+      if (conn.closing) return;
+      if (!ready) {
+        this.#close(conn, 'going_away', 'the document did not load in time');
+        return;
+      }
+      for (const message of [bytes, ...held]) if (!conn.closing) this.#take(conn, message);
+    });
   }
 
   #roleIn(conn: Connection, roomId: string) {
