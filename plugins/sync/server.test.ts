@@ -50,6 +50,30 @@ function rawSocket(headers: Record<string, string>, onOpen?: (ws: WebSocket) => 
   return { ws, ended };
 }
 
+/**
+ * A raw socket joined as `who`, offering sync messages for one document with the changes given (as
+ * a client whose sync state does not know what the server has would): resolves with the answer.
+ */
+async function echoSocket(url: string, who: Person, documentId: string) {
+  const me = peerIdFor({ kind: 'user', id: who.id }, 'echo');
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + SYNC_PATH, { headers: { Cookie: cookieHeader(who), Origin: url } });
+  ws.on('error', () => {});
+  const ended = new Promise<{ code: number }>((resolve) => ws.on('close', (code) => resolve({ code })));
+  const next = () => new Promise<{ type: string; senderId: string }>((resolve) => ws.once('message', (data) => resolve(cbor.decode(data as Buffer))));
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(join(me));
+  const peer = await next();
+  return {
+    ws,
+    ended,
+    offer(doc: A.Doc<unknown>, changes: Uint8Array[]) {
+      const answer = next();
+      ws.send(cbor.encode({ type: 'sync', senderId: me, targetId: peer.senderId, documentId, data: A.encodeSyncMessage({ heads: A.getHeads(doc), need: [], have: [], changes }) }));
+      return answer;
+    },
+  };
+}
+
 const join = (peerId: string) => cbor.encode({ type: 'join', senderId: peerId, peerMetadata: {}, supportedProtocolVersions: ['1'] });
 
 async function serverAlive() {
@@ -140,20 +164,14 @@ describe('sync: documents', () => {
     await eventually(() => expect(readRoomState(copy.doc())!.seq).toBe(1));
     const held = A.clone(copy.doc());
 
-    const me = peerIdFor({ kind: 'user', id: viewer.id }, 'echo');
-    const socket = rawSocket({ Cookie: cookieHeader(viewer), Origin: server.url }, (ws) => ws.send(join(me)));
-    const peer = await new Promise<{ senderId: string }>((resolve) => socket.ws.once('message', (data) => resolve(cbor.decode(data as Buffer))));
-    const sync = (doc: typeof held, changes: Uint8Array[]) =>
-      cbor.encode({ type: 'sync', senderId: me, targetId: peer.senderId, documentId: docs.stateDocId, data: A.encodeSyncMessage({ heads: A.getHeads(doc), need: [], have: [], changes }) });
-    socket.ws.send(sync(held, A.getAllChanges(held)));
-    const answer = await new Promise<{ type: string }>((resolve) => socket.ws.once('message', (data) => resolve(cbor.decode(data as Buffer))));
-    expect(answer).toMatchObject({ type: 'sync', documentId: docs.stateDocId });
+    const socket = await echoSocket(server.url, viewer, docs.stateDocId);
+    expect(await socket.offer(held, A.getAllChanges(held))).toMatchObject({ type: 'sync', documentId: docs.stateDocId });
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
 
     const forged = A.change(A.clone(held), (d) => {
       d.seq = 99;
     });
-    socket.ws.send(sync(forged, [A.getLastLocalChange(forged)!]));
+    void socket.offer(forged, [A.getLastLocalChange(forged)!]);
     expect(await socket.ended).toMatchObject({ code: CLOSE_CODES.forbidden });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(readRoomState(copy.doc())!.seq).toBe(1);
@@ -426,6 +444,32 @@ describe('sync: queue commands', () => {
 });
 
 describe('sync: idle documents', () => {
+  it('judges changes a reader sends back to an unloaded room-state document once it has loaded it', async () => {
+    const idle = await startTestServer({ env: { REGISTER_PER_IP_PER_HOUR: '1000', SYNC_UNLOAD_IDLE_MS: '600' } });
+    try {
+      const owner = await signUp(idle.url, 'own');
+      const viewer = await signUp(idle.url, 'view');
+      const roomId = await createRoom(owner);
+      await invite(owner, roomId, viewer, 'viewer');
+      const [clip] = await seedMedia(owner, 1);
+      const docs = await roomDocuments(owner, roomId);
+      expect((await owner.post(COMMANDS_PATH(roomId), { commands: [{ id: 'u1', type: 'add', itemId: clip }] })).body.results[0].status).toBe('ack');
+      const reader = syncClient(idle.url, viewer, { retryMs: 60_000 });
+      const copy = await reader.find<RoomStateDoc>(docs.stateDocId);
+      await eventually(() => expect(readRoomState(copy.doc())!.seq).toBe(1));
+      const held = A.clone(copy.doc());
+      await reader.close();
+      await eventually(() => expect(idle.logs.some((line) => line.includes('documents unloaded') && line.includes(docs.stateDocId))).toBe(true), 10_000, 100);
+
+      const socket = await echoSocket(idle.url, viewer, docs.stateDocId);
+      expect(await socket.offer(held, A.getAllChanges(held))).toMatchObject({ type: 'sync', documentId: docs.stateDocId });
+      expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+      socket.ws.close();
+    } finally {
+      await idle.destroy();
+    }
+  });
+
   it('unloads a room nobody has open once it is idle, keeps an open one, and loads the unloaded one intact when it is used again', async () => {
     const idle = await startTestServer({ env: { REGISTER_PER_IP_PER_HOUR: '1000', SYNC_UNLOAD_IDLE_MS: '600' } });
     const own: SyncClient[] = [];
