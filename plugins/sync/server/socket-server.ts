@@ -47,6 +47,11 @@ const HOLDER_PROBE_MS = 1000;
 const SESSION_SWEEP_MS = 15_000;
 /** A socket must join this soon (automerge-repo 2.5.6 clients leave sockets open that never join). */
 const JOIN_WITHIN_MS = 5_000;
+/** How long a message waits for its document to load before the socket is closed (the client reconnects). */
+const LOAD_WAIT_MS = 10_000;
+/** How long the documents a peer had open are remembered after it left, for a reconnect to resume them. */
+const OPENED_KEPT_MS = 10 * 60_000;
+
 /**
  * Whether applying these changes (as a sync message carries them: changes, or a chunk of them)
  * would change the document. Tried on a copy (a few ms for a room-state document); only messages
@@ -64,11 +69,6 @@ function addsChanges(doc: A.Doc<unknown>, changes: Uint8Array[]): boolean {
   // Changes whose dependencies are missing wait inside the copy without moving its heads: they add too.
   return after.length !== before.length || after.some((h) => !before.includes(h)) || A.getMissingDeps(copy, after).length > 0;
 }
-
-/** How long a message waits for its document to load before the socket is closed (the client reconnects). */
-const LOAD_WAIT_MS = 10_000;
-/** How long the documents a peer had open are remembered after it left, for a reconnect to resume them. */
-const OPENED_KEPT_MS = 10 * 60_000;
 
 /**
  * automerge-repo's WebSocket server adapter with a gate in front of it. Every message from a client
