@@ -93,6 +93,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         clearTimeout(timer);
         clearInterval(optimizer);
         await loaded.stop();
+        telemetry.flush();
         closeDatabase(db);
       })());
     return { url: `http://${shown}:${port}`, port, close };

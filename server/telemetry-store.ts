@@ -22,13 +22,32 @@ export const serverMigrations: readonly Migration<Db>[] = [
 
 /**
  * Server-side telemetry (auth events…) stored in SQLite. The telemetry plugin will read and
- * aggregate these rows; an event id seen twice is stored once.
+ * aggregate these rows; an event id seen twice is stored once. The events of one turn of the event
+ * loop are written together, in one transaction after it (setImmediate), before any answer sent in
+ * that turn can reach its client: a storm of requests costs one commit per turn, not one per event.
+ * `flush` writes what waits now (at shutdown, before the database closes).
  */
-export function createTelemetryStore(db: Db): TelemetrySink {
+export function createTelemetryStore(db: Db): TelemetrySink & { flush(): void } {
   const insert = db.prepare(
     'INSERT OR IGNORE INTO server_telemetry_events (event_id, name, timestamp, session_id, user_id, room_id, correlation_id, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  return (event: TelemetryEvent) => {
-    insert.run(event.event_id, event.name, event.timestamp, event.session_id, event.user_id ?? null, event.room_id ?? null, event.correlation_id, JSON.stringify(event));
+  let waiting: TelemetryEvent[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const write = db.transaction((events: TelemetryEvent[]) => {
+    for (const event of events) {
+      insert.run(event.event_id, event.name, event.timestamp, event.session_id, event.user_id ?? null, event.room_id ?? null, event.correlation_id, JSON.stringify(event));
+    }
+  });
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    const events = waiting;
+    waiting = [];
+    if (events.length > 0 && db.open) write(events);
   };
+  const sink = (event: TelemetryEvent) => {
+    waiting.push(event);
+    scheduled ??= setImmediate(flush);
+  };
+  return Object.assign(sink, { flush });
 }

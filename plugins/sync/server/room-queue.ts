@@ -31,6 +31,19 @@ export interface CommandEvent {
 export const membersRecord = (members: readonly RoomMember[]): RoomState['members'] =>
   Object.fromEntries(members.map((m) => [m.userId, { name: m.name, role: m.role }]));
 
+/** Different heads remembered per version of a room-state document (see stateSince). */
+const MAX_DELTAS_PER_VERSION = 16;
+
+/** The changes a copy at `heads` lacks, base64 (undefined: none, heads not from this document, or too many). */
+function delta(doc: A.Doc<unknown>, heads: string[]): string | undefined {
+  const current = A.getHeads(doc);
+  if (current.length === heads.length && current.every((h) => heads.includes(h))) return undefined;
+  // Heads from another document, or from changes this server lost (a restore from backup): the socket's sync sorts that out.
+  if (!A.hasHeads(doc, heads)) return undefined;
+  const bytes = A.saveSince(doc, heads);
+  return bytes.byteLength > QUEUE_LIMITS.stateBytes ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
 /** How long a room's state document waits to take in more committed commands in one change. */
 const MIRROR_DELAY_MS = 10;
 
@@ -51,6 +64,8 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
   const seen = db.prepare<[string, string], { result_json: string }>('SELECT result_json FROM sync_commands WHERE room_id = ? AND command_id = ?');
   const record = db.prepare('INSERT INTO sync_commands (room_id, command_id, status, result_json, seq, user_id, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const reconciled = new WeakSet<DocHandle<unknown>>();
+  /** stateSince's answers by version of the document (a change makes a new one) and by the heads asked from. */
+  const deltas = new WeakMap<A.Doc<unknown>, Map<string, string | undefined>>();
 
   const stateOf = (roomId: string): QueueState => {
     const row = read.get(roomId);
@@ -120,12 +135,14 @@ export function roomQueue(db: Database, docs: RoomDocs, journal: DocJournal, log
         await written.promise;
       }
       const doc = (await queue.stateHandle(roomId)).doc();
-      const current = A.getHeads(doc);
-      if (current.length === heads.length && current.every((h) => heads.includes(h))) return undefined;
-      // Heads from another document, or from changes this server lost (a restore from backup): the socket's sync sorts that out.
-      if (!A.hasHeads(doc, heads as string[])) return undefined;
-      const bytes = A.saveSince(doc, heads as string[]);
-      return bytes.byteLength > QUEUE_LIMITS.stateBytes ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+      // Clients that went offline together come back with the same heads: one answer serves them all.
+      let answers = deltas.get(doc);
+      if (!answers) deltas.set(doc, (answers = new Map()));
+      const key = [...heads].sort().join();
+      if (answers.has(key)) return answers.get(key);
+      const answer = delta(doc, heads as string[]);
+      if (answers.size < MAX_DELTAS_PER_VERSION) answers.set(key, answer);
+      return answer;
     },
 
     /** The room's state document, loaded and (once per load) reconciled with SQLite. */
