@@ -275,7 +275,7 @@ try {
   }
   results.reconcile_p95_ms = round(quantile(reached, 0.95));
   results.reconcile_applied_p95_ms = round(quantile(reconcile, 0.95));
-  log(`  reached (answer and state at the client's socket): p50 ${round(quantile(reached, 0.5))} ms, p95 ${results.reconcile_p95_ms} ms, max ${round(Math.max(...reached))} ms over ${reached.length} reconnects`);
+  log(`  reached (answer and state at the client): p50 ${round(quantile(reached, 0.5))} ms, p95 ${results.reconcile_p95_ms} ms, max ${round(Math.max(...reached))} ms over ${reached.length} reconnects`);
   log(`  applied by the client's repo (all ${CLIENTS} in this one process): p50 ${round(quantile(reconcile, 0.5))} ms, p95 ${results.reconcile_applied_p95_ms} ms, max ${round(Math.max(...reconcile))} ms`);
   log(`  the room state came with the command answer for ${inAnswer} of ${reached.length} reconnects (the others: by the socket's sync)`);
   const wall = performance.now() - wallBefore;
