@@ -173,6 +173,10 @@ describe('sync: documents', () => {
     });
     void socket.offer(forged, [A.getLastLocalChange(forged)!]);
     expect(await socket.ended).toMatchObject({ code: CLOSE_CODES.forbidden });
+    // Each such check copies the document: a socket that keeps sending changes back is cut off.
+    const flood = await echoSocket(server.url, viewer, docs.stateDocId);
+    for (let i = 0; i < 9; i++) void flood.offer(held, A.getAllChanges(held));
+    expect(await flood.ended).toMatchObject({ code: CLOSE_CODES.forbidden });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(readRoomState(copy.doc())!.seq).toBe(1);
     const fresh = await client(owner).find<RoomStateDoc>(docs.stateDocId);

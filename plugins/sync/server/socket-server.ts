@@ -25,6 +25,8 @@ interface Connection {
   rooms: Set<string>;
   /** Documents this peer id had open on an earlier socket, until it speaks about them on this one. */
   resume: Set<string>;
+  /** Messages whose changes were checked against the server's copy (see `adds`). */
+  echoChecks: number;
   closing: boolean;
   telemetry: Telemetry;
 }
@@ -47,6 +49,8 @@ const HOLDER_PROBE_MS = 1000;
 const SESSION_SWEEP_MS = 15_000;
 /** A socket must join this soon (automerge-repo 2.5.6 clients leave sockets open that never join). */
 const JOIN_WITHIN_MS = 5_000;
+/** Changes sent back that a socket may have checked against the server's copy (see `adds`). */
+const ECHO_CHECKS_PER_SOCKET = 8;
 /** How long a message waits for its document to load before the socket is closed (the client reconnects). */
 const LOAD_WAIT_MS = 10_000;
 /** How long the documents a peer had open are remembered after it left, for a reconnect to resume them. */
@@ -166,6 +170,7 @@ export class SyncSocketServer extends NodeWSServerAdapter {
         tokens: { messages: this.#options.settings.messageBurst, bytes: this.#options.settings.bytesPerSecond * 8, at: performance.now() },
         rooms: new Set(),
         resume: new Set(),
+        echoChecks: 0,
         closing: false,
         telemetry: createTelemetry(this.#options.telemetry, { ...clientInfo(req.headers['user-agent'] ?? 'unknown'), ...(state.user ? { user_id: state.user.id } : {}) }),
       };
@@ -261,6 +266,10 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       adds: (documentId, changes) => {
         const handle = this.#repo?.handles[documentId as DocumentId];
         if (!handle || !handle.inState(['ready', 'unavailable', 'deleted'])) return undefined;
+        // Each check copies the document: a client offers its changes back once per reconnect, so
+        // a socket that keeps doing it is treated as writing.
+        conn.echoChecks += 1;
+        if (conn.echoChecks > ECHO_CHECKS_PER_SOCKET) return true;
         return !handle.isReady() || addsChanges(handle.doc(), changes);
       },
     });
