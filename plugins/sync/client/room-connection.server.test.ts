@@ -23,19 +23,26 @@ afterAll(async () => {
   await server.destroy();
 });
 
-function httpOf(who: TestClient): SyncHttp {
+function httpOf(who: TestClient, posted: unknown[] = []): SyncHttp {
   const answer = <T>(res: { status: number; body: any }): T => {
     if (res.status >= 400) throw Object.assign(new Error(res.body?.error?.message ?? `HTTP ${res.status}`), { status: res.status, code: res.body?.error?.code });
     return res.body as T;
   };
-  return { get: async (path) => answer(await who.get(path)), post: async (path, body) => answer(await who.post(path, body)) };
+  return {
+    get: async (path) => answer(await who.get(path)),
+    post: async (path, body) => {
+      posted.push(body);
+      return answer(await who.post(path, body));
+    },
+  };
 }
 
 function connect(who: TestClient, principal: { kind: 'user' | 'guest'; id: string; name: string }, roomId: string, announce = true, onSocket?: () => void) {
   const memory = createMemorySink();
+  const posted: Array<{ stateHeads?: string[] }> = [];
   const connection = connectRoom({
     roomId,
-    http: httpOf(who),
+    http: httpOf(who, posted),
     principal,
     telemetry: createTelemetry(memory.sink),
     outboxStorage: memoryOutboxStorage(),
@@ -47,7 +54,7 @@ function connect(who: TestClient, principal: { kind: 'user' | 'guest'; id: strin
     announce,
   });
   open.push(connection);
-  return { connection, events: (name: string) => memory.events().filter((e) => e.name === name) };
+  return { connection, posted, events: (name: string) => memory.events().filter((e) => e.name === name) };
 }
 
 const user = (p: Person) => ({ kind: 'user' as const, id: p.id, name: p.name });
@@ -112,6 +119,10 @@ describe('room connection against the sync server', () => {
       const { state } = await a.connection.ready;
       stateDoc = () => state.doc();
       await eventually(() => expect(a.connection.status.getState().state).toBe('connected'));
+      // Connected, a command goes without heads: the socket's sync brings its result.
+      await a.connection.send({ type: 'add', itemId: clip1! });
+      await eventually(() => expect(a.connection.status.getState().pending).toBe(0));
+      expect(a.posted.at(-1)).not.toHaveProperty('stateHeads');
 
       network.set(false);
       await eventually(() => expect(a.connection.status.getState().state).toBe('offline'));
@@ -123,9 +134,10 @@ describe('room connection against the sync server', () => {
       network.set(true);
       await eventually(() => expect(a.connection.status.getState()).toMatchObject({ state: 'connected', pending: 0 }));
       // The socket made on the way back found the state already holding both commands.
-      expect(atSocket.at(-1)).toBe(2);
-      expect(readRoomState(state.doc())!.queue.map((e) => e.itemId)).toEqual([clip1, clip2]);
-      expect(a.events('queue_cmd_applied').map((e) => e.correlation_id)).toEqual([id]);
+      expect(atSocket.at(-1)).toBe(3);
+      expect(a.posted.at(-1)).toHaveProperty('stateHeads');
+      expect(readRoomState(state.doc())!.queue.map((e) => e.itemId)).toEqual([clip1, clip1, clip2]);
+      expect(a.events('queue_cmd_applied').map((e) => e.correlation_id)).toContain(id);
     } finally {
       network.restore();
     }

@@ -95,14 +95,17 @@ export function connectRoom(options: RoomConnectionOptions): RoomConnection {
   let resyncWaiting: { since: number; docs: Set<string> } | undefined;
   let docIds: string[] = [];
 
-  /** The room-state document once loaded: its heads go with each command request, and the answer's changes into it. */
+  /** The room-state document once loaded: its heads go with a command request, and the answer's changes into it. */
   let stateDoc: DocHandle<RoomStateDoc> | undefined;
   const outbox = createOutbox({
     roomId,
     storage: options.outboxStorage,
     telemetry,
     send: async (commands) => {
-      const handle = stateDoc;
+      // Only while the socket is down (the reconnect's resend): a connected socket's sync brings
+      // the results anyway, and changes taken from answers meanwhile would be offered back to the
+      // server by that sync, which the server has to check.
+      const handle = status.getState().state === 'connected' ? undefined : stateDoc;
       const heads = stateHeads(handle);
       const request: CommandsRequest = { commands, ...(heads ? { stateHeads: heads } : {}) };
       const answer = await http.post<CommandsResponse>(COMMANDS_PATH(roomId), request);
