@@ -130,9 +130,10 @@ it(`${CLIENTS} clients × ${COMMANDS_EACH} commands, socket kills, aborted reque
       // Not below the handshake time: automerge-repo 2.5.6 replaces a socket still connecting at each retry tick.
       const sync: SyncClient = syncClient(url, person, { retryMs: 1000 });
       const handle: DocHandle<RoomStateDoc> = await sync.find<RoomStateDoc>(docs.stateDocId);
-      // Half the clients name their room-state heads and apply the changes answers carry, as the
-      // studio does, alongside their socket's sync; the other half rely on the sync alone.
-      const outbox = new CommandOutbox(url, person, roomId, { abortChance: 0.15, abortWithinMs: 15, random }, i % 2 === 0 ? handle : undefined);
+      // Half the clients, while their socket is down, name their room-state heads and apply the
+      // changes answers carry, as the studio does; the other half rely on the sync alone.
+      const syncing = () => (sync.adapter.socket as unknown as { readyState?: number } | undefined)?.readyState === 1;
+      const outbox = new CommandOutbox(url, person, roomId, { abortChance: 0.15, abortWithinMs: 15, random }, i % 2 === 0 ? { handle, syncing } : undefined);
       return { person, random, sync, handle, outbox, sent: 0 };
     }),
   );

@@ -178,8 +178,11 @@ export class CommandOutbox {
     readonly roomId: string,
     /** Chance (0–1) that a request is aborted mid-flight, and the most it waits before aborting. */
     readonly chaos: { abortChance: number; abortWithinMs: number; random: () => number } = { abortChance: 0, abortWithinMs: 0, random: Math.random },
-    /** The client's room-state document: its heads go with each request and the answer's changes into it, as the studio does. */
-    readonly state?: DocHandle<RoomStateDoc>,
+    /**
+     * The client's room-state document and whether its socket is syncing: while it is not, the
+     * document's heads go with each request and the answer's changes into it, as the studio does.
+     */
+    readonly state?: { handle: DocHandle<RoomStateDoc>; syncing(): boolean },
   ) {}
 
   add(command: QueueCommand) {
@@ -200,17 +203,18 @@ export class CommandOutbox {
       const { abortChance, abortWithinMs, random } = this.chaos;
       const timer = random() < abortChance ? setTimeout(() => controller.abort(), random() * abortWithinMs) : undefined;
       this.requests += 1;
+      const handle = this.state && !this.state.syncing() ? this.state.handle : undefined;
       try {
         const res = await fetch(this.base + COMMANDS_PATH(this.roomId), {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', 'X-Patchroom-CSRF': '1', Cookie: cookieHeader(this.who) },
-          body: JSON.stringify({ commands: batch, stateHeads: stateHeads(this.state) }),
+          body: JSON.stringify({ commands: batch, stateHeads: stateHeads(handle) }),
           signal: controller.signal,
         });
         const body = (await res.json()) as CommandsResponse;
         if (res.status !== 200) throw new Error(`status ${res.status}: ${JSON.stringify(body)}`);
-        if (this.state && body.state !== undefined) {
-          if (applyStateDelta(this.state, body.state)) this.statesApplied += 1;
+        if (handle && body.state !== undefined) {
+          if (applyStateDelta(handle, body.state)) this.statesApplied += 1;
           else this.statesRefused += 1;
         }
         for (const result of body.results) {
