@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { next as A } from '@automerge/automerge';
 import { cbor, type DocumentId, type Repo } from '@automerge/automerge-repo';
 import { NodeWSServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger, RequestState } from '../../../runtime/plugin/server';
 import { clientInfo, createTelemetry, type Telemetry, type TelemetrySink } from '../../../runtime/telemetry/events';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, type CloseReason } from '../protocol';
+import { echoAdds, loaded } from './echo-check';
 import { checkMessage, isRecord } from './message-check';
 import type { RoomDocs } from './room-docs';
 import type { SyncSettings } from './settings';
+import { fullBudget, spend, type SocketBudget } from './socket-budget';
 
 /** One client socket and who it belongs to (from the handshake's session). */
 interface Connection {
@@ -19,13 +20,13 @@ interface Connection {
   state: RequestState;
   principal: { kind: 'user' | 'guest'; id: string };
   peerId: string | null;
-  /** While a join waits to learn whether the peer id's holder is still there. */
+  /** Messages waiting, in order, while an earlier one waits (see #holdUntil). */
   held: Buffer[] | null;
-  tokens: { messages: number; bytes: number; at: number };
+  budget: SocketBudget;
   rooms: Set<string>;
   /** Documents this peer id had open on an earlier socket, until it speaks about them on this one. */
   resume: Set<string>;
-  /** Messages whose changes were checked against the server's copy (see `adds`). */
+  /** Messages whose changes were checked against the server's copy (see echo-check.ts). */
   echoChecks: number;
   closing: boolean;
   telemetry: Telemetry;
@@ -49,30 +50,10 @@ const HOLDER_PROBE_MS = 1000;
 const SESSION_SWEEP_MS = 15_000;
 /** A socket must join this soon (automerge-repo 2.5.6 clients leave sockets open that never join). */
 const JOIN_WITHIN_MS = 5_000;
-/** Changes sent back that a socket may have checked against the server's copy (see `adds`). */
-const ECHO_CHECKS_PER_SOCKET = 8;
 /** How long a message waits for its document to load before the socket is closed (the client reconnects). */
 const LOAD_WAIT_MS = 10_000;
 /** How long the documents a peer had open are remembered after it left, for a reconnect to resume them. */
 const OPENED_KEPT_MS = 10 * 60_000;
-
-/**
- * Whether applying these changes (as a sync message carries them: changes, or a chunk of them)
- * would change the document. Tried on a copy (a few ms for a room-state document); only messages
- * with changes to a document the sender may only read get here.
- */
-function addsChanges(doc: A.Doc<unknown>, changes: Uint8Array[]): boolean {
-  let copy = A.clone(doc);
-  try {
-    for (const bytes of changes) copy = A.loadIncremental(copy, bytes);
-  } catch {
-    return true;
-  }
-  const before = A.getHeads(doc);
-  const after = A.getHeads(copy);
-  // Changes whose dependencies are missing wait inside the copy without moving its heads: they add too.
-  return after.length !== before.length || after.some((h) => !before.includes(h)) || A.getMissingDeps(copy, after).length > 0;
-}
 
 /**
  * automerge-repo's WebSocket server adapter with a gate in front of it. Every message from a client
@@ -167,7 +148,7 @@ export class SyncSocketServer extends NodeWSServerAdapter {
         principal,
         peerId: null,
         held: null,
-        tokens: { messages: this.#options.settings.messageBurst, bytes: this.#options.settings.bytesPerSecond * 8, at: performance.now() },
+        budget: fullBudget(this.#options.settings),
         rooms: new Set(),
         resume: new Set(),
         echoChecks: 0,
@@ -237,7 +218,7 @@ export class SyncSocketServer extends NodeWSServerAdapter {
   }
 
   #receive(conn: Connection, bytes: Buffer) {
-    if (!this.#spend(conn, bytes.byteLength)) {
+    if (!spend(conn.budget, this.#options.settings, bytes.byteLength)) {
       this.#close(conn, 'rate_limited', 'too many messages');
       return;
     }
@@ -263,18 +244,15 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       serverPeerId: this.#options.serverPeerId,
       docOf: (id) => this.#options.docOf(id),
       roleIn: (roomId) => this.#roleIn(conn, roomId),
-      adds: (documentId, changes) => {
-        const handle = this.#repo?.handles[documentId as DocumentId];
-        if (!handle || !handle.inState(['ready', 'unavailable', 'deleted'])) return undefined;
-        // Each check copies the document: a client offers its changes back once per reconnect, so
-        // a socket that keeps doing it is treated as writing.
-        conn.echoChecks += 1;
-        if (conn.echoChecks > ECHO_CHECKS_PER_SOCKET) return true;
-        return !handle.isReady() || addsChanges(handle.doc(), changes);
-      },
+      adds: (documentId, changes) => echoAdds(this.#repo?.handles[documentId as DocumentId], changes, conn),
     });
     if (verdict.action === 'wait') {
-      this.#holdUntilLoaded(conn, verdict.documentId, bytes);
+      // Judged once the document is in memory; a load that never ends closes the socket (the client reconnects).
+      this.#options.beforeDocument(verdict.documentId);
+      const judged = loaded(this.#repo?.handles[verdict.documentId as DocumentId], LOAD_WAIT_MS).then((ready) => {
+        if (!ready) this.#close(conn, 'going_away', 'the document did not load in time');
+      });
+      this.#holdUntil(conn, judged, [bytes]);
       return;
     }
     if (verdict.action === 'close') {
@@ -329,7 +307,6 @@ export class SyncSocketServer extends NodeWSServerAdapter {
     };
     if (!holder) return accept();
     // After a network drop the old socket may linger half-open: ask it; silence means it is gone.
-    conn.held = [];
     let answered = false;
     const onPong = () => (answered = true);
     holder.ws.once('pong', onPong);
@@ -338,10 +315,8 @@ export class SyncSocketServer extends NodeWSServerAdapter {
     } catch {
       // closed meanwhile: it will not answer
     }
-    setTimeout(() => {
+    const probed = new Promise<void>((resolve) => setTimeout(resolve, HOLDER_PROBE_MS).unref()).then(() => {
       holder.ws.off('pong', onPong);
-      const held = conn.held ?? [];
-      conn.held = null;
       if (conn.closing) return;
       const stillHeld = this.#byPeer.get(peerId) === holder && !holder.closing && holder.ws.readyState === WebSocket.OPEN;
       if (stillHeld && answered) {
@@ -352,45 +327,25 @@ export class SyncSocketServer extends NodeWSServerAdapter {
       if (stillHeld) holder.ws.terminate();
       this.#byPeer.delete(peerId);
       accept();
-      for (const message of held) if (!conn.closing) this.#take(conn, message);
-    }, HOLDER_PROBE_MS).unref();
+    });
+    this.#holdUntil(conn, probed);
   }
 
   /**
-   * A message that can only be judged with the document in memory (changes a reader sends back,
-   * see message-check.ts): this socket's messages wait, in order, until it has loaded.
+   * This socket's messages wait, in order, until `decided` settles (a join's probe of the peer id's
+   * holder, a document loading); then `first` and the waiting ones are taken, unless it closed the socket.
    */
-  #holdUntilLoaded(conn: Connection, documentId: string, bytes: Buffer) {
+  #holdUntil(conn: Connection, decided: Promise<void>, first: Buffer[] = []) {
     conn.held = [];
-    this.#options.beforeDocument(documentId);
-    const handle = this.#repo?.handles[documentId as DocumentId];
-    const loaded = handle ? handle.whenReady(['ready', 'unavailable', 'deleted']).then(() => true, () => false) : Promise.resolve(false);
-    const gaveUp = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), LOAD_WAIT_MS).unref());
-    void Promise.race([loaded, gaveUp]).then((ready) => {
+    void decided.then(() => {
       const held = conn.held ?? [];
       conn.held = null;
-      if (conn.closing) return;
-      if (!ready) {
-        this.#close(conn, 'going_away', 'the document did not load in time');
-        return;
-      }
-      for (const message of [bytes, ...held]) if (!conn.closing) this.#take(conn, message);
+      for (const message of [...first, ...held]) if (!conn.closing) this.#take(conn, message);
     });
   }
 
   #roleIn(conn: Connection, roomId: string) {
     return conn.state.roomRole?.(roomId) ?? null;
-  }
-
-  /** Token buckets on messages and bytes per socket. */
-  #spend(conn: Connection, bytes: number): boolean {
-    const { messagesPerSecond, messageBurst, bytesPerSecond } = this.#options.settings;
-    const now = performance.now();
-    const seconds = (now - conn.tokens.at) / 1000;
-    conn.tokens.at = now;
-    conn.tokens.messages = Math.min(messageBurst, conn.tokens.messages + seconds * messagesPerSecond) - 1;
-    conn.tokens.bytes = Math.min(bytesPerSecond * 8, conn.tokens.bytes + seconds * bytesPerSecond) - bytes;
-    return conn.tokens.messages >= 0 && conn.tokens.bytes >= 0;
   }
 
   #close(conn: Connection, reason: CloseReason, why: string) {
