@@ -157,6 +157,29 @@ test('a viewer the owner promotes can patch at once, without reloading; everyone
   await closeAll(a.context, b.context);
 });
 
+test('a signed-out visitor of a room’s studio is offered sign-in there, and the studio joins live once signed in', async ({ browser }) => {
+  const owner = await person(browser, uniqueName('owner'));
+  const { room } = await post<{ room: { id: string } }>(owner.context.request, '/api/rooms', { name: 'Open jam', visibility: 'public' });
+  const visitor = await person(browser, '');
+  await visitor.page.goto(`/studio/${room.id}`);
+  const status = visitor.page.getByTestId('sync-status');
+  await expect(status).toHaveAttribute('data-state', 'local');
+  await expect(status).toContainText('sign in to join this room live');
+
+  await visitor.page.getByTestId('sync-sign-in').click();
+  await visitor.page.getByTestId('account-tab-sign-up').click();
+  await visitor.page.getByTestId('account-username').fill(uniqueName('visitor'));
+  await visitor.page.getByTestId('account-password').fill(PASSWORD);
+  await visitor.page.getByTestId('account-submit').click();
+  await expect(visitor.page.getByTestId('account-dialog')).toBeHidden();
+  // No reload: the studio joins the room as soon as the account is there.
+  await expect(status).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  expect(await joinedAs(visitor.page)).toBe('room viewer');
+  await expect(visitor.page.getByTestId('sync-sign-in')).toHaveCount(0);
+  expect(visitor.errors).toEqual([]);
+  await closeAll(owner.context, visitor.context);
+});
+
 test('a queue command made offline shows as pending, is sent on reconnect and appears once', async ({ browser }) => {
   const { a, b, roomId } = await roomWithTwoPerformers(browser);
   const title = uniqueName('Offline clip ');

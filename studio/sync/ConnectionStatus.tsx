@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ConnectionStatus as Status, RoomConnection } from '../../plugins/sync/client';
 import { useStudio } from '../app/studio';
+import { useOnline } from '../online';
 import type { RoomSync } from './room-sync';
 
 const STOPPED: Record<string, string> = {
@@ -21,13 +22,7 @@ function SyncStatus({ sync }: { sync: RoomSync }) {
   const mode = useStore(sync, (s) => s.mode);
   const connection = useStore(sync, (s) => s.connection);
   const error = useStore(sync, (s) => s.error);
-  if (mode === 'local') {
-    return (
-      <span className="pr-sync" data-testid="sync-status" data-state="local" title={error ?? 'Your work is saved in this browser only.'}>
-        Local · saved in this browser{error ? ' (the live room is unavailable)' : ''}
-      </span>
-    );
-  }
+  if (mode === 'local') return <LocalStatus error={error} />;
   if (!connection) {
     return (
       <span className="pr-sync" data-testid="sync-status" data-state="connecting">
@@ -36,6 +31,29 @@ function SyncStatus({ sync }: { sync: RoomSync }) {
     );
   }
   return <LiveStatus connection={connection} />;
+}
+
+/**
+ * This room's studio, not live. A signed-out visitor (who followed a room link) is told that the
+ * room needs an account and offered the way in: signed in, the studio joins without a reload.
+ */
+function LocalStatus({ error }: { error: string | undefined }) {
+  const { account, dialogs } = useOnline();
+  const signedOut = useStore(account, (s) => s.status === 'signed-out' && !s.unreachable);
+  return (
+    <span className="pr-sync" data-testid="sync-status" data-state="local" title={error ?? 'Your work is saved in this browser only.'}>
+      Local · saved in this browser{error ? ' (the live room is unavailable)' : ''}
+      {signedOut && !error && (
+        <>
+          {' · '}
+          <button type="button" className="pr-link" onClick={() => dialogs.show({ kind: 'account', mode: 'sign-in' })} data-testid="sync-sign-in">
+            sign in
+          </button>{' '}
+          to join this room live
+        </>
+      )}
+    </span>
+  );
 }
 
 function LiveStatus({ connection }: { connection: RoomConnection }) {
