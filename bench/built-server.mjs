@@ -1,17 +1,30 @@
 // Starts the built server (dist/server/main.js, or $PATCHROOM_DIST/server/main.js, each with its own
-// client build) on a free port
-// for a benchmark, with extra environment variables, and says where it listens.
+// client build) on a free port for a benchmark, with extra environment variables and Node options,
+// and says where it listens. `npmStartRuntime()` tells which of those `npm start` gives it.
 // BENCH_SERVER_LOG=<file> keeps the server's log lines there (BENCH_SERVER_LOG_LEVEL: which).
 // BENCH_SERVER_NODE_ARGS adds Node options for the server alone (NODE_OPTIONS refuses some, and
 // would reach every child): e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
-export async function startBuiltServer(env = {}) {
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * The environment variables and Node options package.json's start script runs the server with, read
+ * from the script itself: a bench that starts the server "as npm start does" cannot drift from it.
+ */
+export function npmStartRuntime() {
+  const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
+  const shape = /&&\s*((?:[A-Z_]+=\S+\s+)*)node\s+((?:--\S+\s+)*)dist\/server\/main\.js\s*$/.exec(script);
+  if (!shape) throw new Error(`package.json's start script no longer reads "… && [VAR=value …] node [--option …] dist/server/main.js": ${script}`);
+  const words = (text) => text.split(/\s+/).filter(Boolean);
+  const env = Object.fromEntries(words(shape[1]).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return { env, nodeArgs: words(shape[2]) };
+}
+
+export async function startBuiltServer(env = {}, { nodeArgs: startArgs = [] } = {}) {
+  const nodeArgs = [...startArgs, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const dist = process.env.PATCHROOM_DIST ?? join(root, 'dist');
   const child = spawn(process.execPath, [...nodeArgs, join(dist, 'server/main.js')], {
     // The server finds the client relative to its working directory: name the build's own.

@@ -1,18 +1,21 @@
 // Media benchmark: prints its figures, then one line of JSON.
 //
 //   proxy_vs_direct   throughput of one large file (BENCH_MEDIA_MB, default 64 MB) downloaded through
-//                     the media proxy ÷ the same file downloaded straight from the static file server
-//                     the proxy reads from, in the same run (median of alternating rounds; target ≥ 0.9)
+//                     the media proxy, started as `npm start` starts it (its environment and Node
+//                     options read from package.json's start script), ÷ the same file downloaded
+//                     straight from the static file server the proxy reads from, in the same run
+//                     (median of alternating rounds; target ≥ 0.9)
 //
 //   bare_pipe_vs_direct  the same for a bare Node pipe (request upstream, pipe the body, nothing
 //                     else) in a process of its own: the cost of one more hop on this machine, for scale
+//   proxy_vs_bare_pipe  the proxy's throughput ÷ the bare pipe's, per round (median): how near the
+//                     proxy comes to the least any Node hop costs here, whatever the machine's load
 //   proxy_cpu_ms_per_mb, bare_pipe_cpu_ms_per_mb  CPU time (user + system, from /proc) the proxy
 //                     process, and the bare pipe's, spent per MB passed on (median over rounds):
 //                     what each hop costs, whatever share of the cores the scheduler gave it
-//   proxy_malloc_tuned_*  the same for the proxy started as `npm start` starts it, with glibc's
-//                     malloc trim threshold raised (a second server process): without it, freed
-//                     body buffers go back to the OS and new ones page-fault (perf showed the
-//                     proxy's extra CPU there). proxy_vs_direct stays the plain `node` start
+//   proxy_plain_node_*  the same for the proxy started as plain `node dist/server/main.js` (a
+//                     second server process), without the settings of the start script (README,
+//                     "Running the server": what each costs the proxy when missing)
 //   *_own_core        the same figures again with the hop (proxy, bare pipe) pinned to CPU 1 and
 //                     the client and upstream to CPU 0 (taskset): the proxy not competing with
 //                     either end for a core, as in production. Extra figures, printed beside
@@ -33,7 +36,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { startBuiltServer } from './built-server.mjs';
+import { npmStartRuntime, startBuiltServer } from './built-server.mjs';
 import { canPin, pin, unpin } from './cpu-pin.mjs';
 import { cpuMs } from './proc-cpu.mjs';
 import { firstFrameSection } from './video-first-frame.mjs';
@@ -43,8 +46,7 @@ const root = join(import.meta.dirname, '..');
 const MB = Number(process.env.BENCH_MEDIA_MB ?? 64);
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 9);
 const PINNED = process.env.BENCH_MEDIA_PINNED !== '0';
-// As in package.json's start script (keep the two the same). Why: README, "Running the server".
-const SERVER_MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456';
+const WARMUP = Number(process.env.BENCH_MEDIA_WARMUP ?? 3);
 
 // ---------------------------------------------------------------------------------------------
 // The upstream: a plain static file server with Range support, in its own process.
@@ -115,12 +117,12 @@ export function download(url, headers = {}) {
 
 /**
  * The paths compared with direct serving, each with the process in the middle whose CPU is counted
- * and the prefix of its figures. `proxy_malloc_tuned` is the proxy as `npm start` runs it (glibc
- * told not to hand freed heap back to the OS at once, see SERVER_MALLOC_TUNABLES).
+ * and the prefix of its figures. `proxy` is the server as `npm start` runs it, `proxy_plain_node`
+ * the same server started without the start script's settings.
  */
 const HOPS = [
   { kind: 'proxy', label: 'through the media proxy', figure: 'proxy', pid: (ctx) => ctx.server.pid },
-  { kind: 'proxy_tuned', label: 'through the media proxy, malloc tuned', figure: 'proxy_malloc_tuned', pid: (ctx) => ctx.serverTuned?.pid },
+  { kind: 'proxy_plain', label: 'through the media proxy, plain node start', figure: 'proxy_plain_node', pid: (ctx) => ctx.serverPlain?.pid },
   { kind: 'pipe', label: 'bare Node pipe (no checks)', figure: 'bare_pipe', pid: (ctx) => ctx.pipe.pid },
 ];
 
@@ -134,9 +136,10 @@ export async function proxySection(ctx) {
   const size = statSync(file).size;
   const direct = `${ctx.upstream.origin}/${name}`;
   const viaProxy = (server) => `${server.url}/api/media-proxy?url=${encodeURIComponent(direct)}&cid=bench-proxy-throughput`;
-  const urls = { direct, proxy: viaProxy(ctx.server), ...(ctx.serverTuned ? { proxy_tuned: viaProxy(ctx.serverTuned) } : {}), pipe: `${ctx.pipe.origin}/${name}` };
-  // Warm every path (page cache, JIT) before measuring.
-  for (const url of Object.values(urls)) await download(url);
+  const urls = { direct, proxy: viaProxy(ctx.server), ...(ctx.serverPlain ? { proxy_plain: viaProxy(ctx.serverPlain) } : {}), pipe: `${ctx.pipe.origin}/${name}` };
+  // Warm every path (page cache, JIT, the heap's size) before measuring: the first downloads through
+  // either hop cost up to twice the CPU per MB of later ones, the proxy's and the bare pipe's alike.
+  for (let i = 0; i < WARMUP; i++) for (const url of Object.values(urls)) await download(url);
   const figures = summarise(await rounds(ctx, urls, size), '');
 
   // The same with the hop on a core of its own (proxies, bare pipe on CPU 1; the client, this
@@ -166,6 +169,7 @@ async function rounds(ctx, urls, size) {
   const rates = Object.fromEntries(Object.keys(urls).map((kind) => [kind, []]));
   const ratios = Object.fromEntries(Object.keys(urls).map((kind) => [kind, []]));
   const cpu = Object.fromEntries(Object.keys(urls).map((kind) => [kind, []]));
+  const versusPipe = [];
   const middle = Object.fromEntries(HOPS.map((hop) => [hop.kind, hop.pid(ctx)]));
   for (let i = 0; i < ROUNDS; i++) {
     const order = Object.entries(urls);
@@ -180,12 +184,13 @@ async function rounds(ctx, urls, size) {
       if (before !== undefined && after !== undefined) cpu[kind].push((after - before) / (res.bytes / 1e6));
     }
     for (const kind of Object.keys(urls)) ratios[kind].push(rate[kind] / rate.direct);
+    if (rate.pipe) versusPipe.push(rate.proxy / rate.pipe);
   }
-  return { size, rates, ratios, cpu };
+  return { size, rates, ratios, cpu, versusPipe };
 }
 
 /** Prints the rounds and returns their figures, each name ending in `suffix`. */
-function summarise({ size, rates, ratios, cpu }, suffix) {
+function summarise({ size, rates, ratios, cpu, versusPipe }, suffix) {
   const list = (values, digits = 2) => values.map((r) => round(r, digits)).join(', ');
   log(`file: ${round(size / 1e6, 1)} MB, ${ROUNDS} rounds${suffix ? ` (${suffix.slice(1).replaceAll('_', ' ')})` : ''}`);
   log(`direct static serving: median ${round(median(rates.direct), 0)} MB/s (${list(rates.direct, 0)})`);
@@ -198,6 +203,10 @@ function summarise({ size, rates, ratios, cpu }, suffix) {
       log(`  CPU ms per MB of that process: ${list(cpu[hop.kind])}`);
       figures[`${hop.figure}_cpu_ms_per_mb${suffix}`] = round(median(cpu[hop.kind]), 3);
     }
+  }
+  if (versusPipe.length) {
+    log(`media proxy ÷ bare pipe per round: ${list(versusPipe)}`);
+    figures[`proxy_vs_bare_pipe${suffix}`] = round(median(versusPipe), 3);
   }
   return figures;
 }
@@ -229,8 +238,9 @@ async function main() {
   }
   const upstream = await startChild(['--serve', filesDir]);
   const pipe = await startChild(['--pipe', upstream.origin]);
-  const server = await startBuiltServer(env);
-  const serverTuned = await startBuiltServer({ ...env, DATA_DIR: `${dataDir}-tuned`, GLIBC_TUNABLES: SERVER_MALLOC_TUNABLES });
+  const asStarted = npmStartRuntime();
+  const server = await startBuiltServer({ ...asStarted.env, ...env }, { nodeArgs: asStarted.nodeArgs });
+  const serverPlain = await startBuiltServer({ ...env, DATA_DIR: `${dataDir}-plain` });
   const wanted = (process.env.BENCH_MEDIA_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim());
   const figures = {};
   try {
@@ -240,11 +250,11 @@ async function main() {
         log(`section ${name} skipped: no built player (run npm run build)`);
         continue;
       }
-      Object.assign(figures, await SECTIONS[name]({ server, serverTuned, upstream, pipe, filesDir, work, env }));
+      Object.assign(figures, await SECTIONS[name]({ server, serverPlain, upstream, pipe, filesDir, work, env }));
     }
   } finally {
     await server.stop();
-    await serverTuned.stop();
+    await serverPlain.stop();
     upstream.stop();
     pipe.stop();
     rmSync(work, { recursive: true, force: true });
