@@ -9,7 +9,7 @@
 //   bare_pipe_vs_direct  the same for a bare Node pipe (request upstream, pipe the body, nothing
 //                     else) in a process of its own: the cost of one more hop on this machine, for scale
 //   proxy_vs_bare_pipe  the proxy's throughput ÷ the bare pipe's, per round (median): how near the
-//                     proxy comes to the least any Node hop costs here, whatever the machine's load
+//                     proxy comes to the least any Node hop costs, on the same machine at the same moment
 //   proxy_cpu_ms_per_mb, bare_pipe_cpu_ms_per_mb  CPU time (user + system, from /proc) the proxy
 //                     process, and the bare pipe's, spent per MB passed on (median over rounds):
 //                     what each hop costs, whatever share of the cores the scheduler gave it
