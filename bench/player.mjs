@@ -2,6 +2,10 @@
 //
 //   ttff_ratio         first frame after navigation, /play divided by a bare hydra-synth page
 //                      rendering the same code, medians over alternating cold loads (target ≤ 1.3)
+//   ttff_renderer_alone_ratio
+//                      the same for the sandbox document opened as the page itself (no iframe, no
+//                      player script): what running the code isolated costs by itself (an opaque
+//                      origin and a worker), the floor under any player built around it
 //   switch_frames_p50  preset switch request → first frame of the new preset, in display frames (≤ 3)
 //   heap_growth_mb     JS heap of page + sandbox iframe + renderer worker after 100 preset switches
 //                      minus before, both after a forced GC (≤ 10)
@@ -49,8 +53,9 @@ requestAnimationFrame(() => { window.firstFrameAt = performance.now(); });
   return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close() };
 }
 
-async function timeToFirstFrame(browser, url, read) {
+async function timeToFirstFrame(browser, url, read, init) {
   const context = await browser.newContext({ viewport: VIEWPORT });
+  if (init) await context.addInitScript(init.script, init.arg);
   const page = await context.newPage();
   await page.goto(url);
   const at = await page.waitForFunction(read, null, { timeout: 20_000, polling: 20 }).then((h) => h.jsonValue());
@@ -58,15 +63,34 @@ async function timeToFirstFrame(browser, url, read) {
   return at;
 }
 
+/**
+ * Runs in the sandbox document opened as a page: it is its own host (its messages to `parent` come
+ * back to itself), so it is handed the code the way the player hands it, and its first frame noted.
+ */
+function driveSandboxAlone(code) {
+  let sent = false;
+  addEventListener('message', (event) => {
+    const message = event.data;
+    if (!sent && message?.t === 'frame-ready') {
+      sent = true;
+      postMessage({ t: 'apply', id: 1, code, async: false, mode: 'replace', clear: true }, '*');
+    }
+    if (message?.t === 'first-frame' && window.firstFrameAt === undefined) window.firstFrameAt = message.at - performance.timeOrigin;
+  });
+}
+
 async function measureTtff(browser, patchroom, bare) {
   const share = Buffer.from(CODE).toString('base64url');
   const playTimes = [];
   const bareTimes = [];
+  const aloneTimes = [];
   for (let i = 0; i < LOADS; i++) {
     bareTimes.push(await timeToFirstFrame(browser, bare.url, () => window.firstFrameAt));
     playTimes.push(await timeToFirstFrame(browser, `${patchroom.url}/play?code=${share}`, () => window.patchroomPlayer?.firstFrames()[0]?.at));
+    // CODE has no loops, so the player's loop guards would leave it as it is.
+    aloneTimes.push(await timeToFirstFrame(browser, `${patchroom.url}/sandbox/frame.html`, () => window.firstFrameAt, { script: driveSandboxAlone, arg: CODE }));
   }
-  return { playTimes, bareTimes };
+  return { playTimes, bareTimes, aloneTimes };
 }
 
 /** Attaches to any target (the renderer worker too) through the browser's DevTools session. */
@@ -208,11 +232,13 @@ try {
   const compile = await measureCompile();
   log(`compile: ${compile.nodes} nodes, ${compile.edges} edges → ${compile.lines} lines of Hydra in ${round(compile.ms, 3)} ms (median of 40)`);
 
-  const { playTimes, bareTimes } = await measureTtff(browser, patchroom, bare);
+  const { playTimes, bareTimes, aloneTimes } = await measureTtff(browser, patchroom, bare);
   const ttffPlay = quantile(playTimes, 0.5);
   const ttffBare = quantile(bareTimes, 0.5);
+  const ttffAlone = quantile(aloneTimes, 0.5);
   log(`first frame, bare hydra-synth page: p50 ${round(ttffBare, 0)} ms, p95 ${round(quantile(bareTimes, 0.95), 0)} ms (${LOADS} cold loads)`);
   log(`first frame, /play:                 p50 ${round(ttffPlay, 0)} ms, p95 ${round(quantile(playTimes, 0.95), 0)} ms (${LOADS} cold loads)`);
+  log(`first frame, sandbox doc as a page:  p50 ${round(ttffAlone, 0)} ms, p95 ${round(quantile(aloneTimes, 0.95), 0)} ms (${LOADS} cold loads)`);
 
   const switching = await measureSwitching(browser, patchroom);
   const switchFrames = switching.switchMs.map((ms) => ms / switching.frameMs);
@@ -228,6 +254,8 @@ try {
       compile_500_ms: round(compile.ms, 3),
       ttff_play_ms: round(ttffPlay, 0),
       ttff_bare_ms: round(ttffBare, 0),
+      ttff_renderer_alone_ratio: round(ttffAlone / ttffBare),
+      ttff_renderer_alone_ms: round(ttffAlone, 0),
     }),
   );
 } finally {
