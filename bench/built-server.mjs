@@ -1,6 +1,7 @@
 // Starts the built server (dist/server/main.js, or $PATCHROOM_DIST/server/main.js, each with its own
-// client build) on a free port for a benchmark, with extra environment variables and Node options,
-// and says where it listens. `npmStartRuntime()` tells which of those `npm start` gives it.
+// client build) on a free port for a benchmark, as `npm start` runs it (the environment variables and
+// Node options of package.json's start script) unless asked for a plain `node` start, with extra
+// environment variables, and says where it listens.
 // BENCH_SERVER_LOG=<file> keeps the server's log lines there (BENCH_SERVER_LOG_LEVEL: which).
 // BENCH_SERVER_NODE_ARGS adds Node options for the server alone (NODE_OPTIONS refuses some, and
 // would reach every child): e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
@@ -14,7 +15,7 @@ const root = join(import.meta.dirname, '..');
  * The environment variables and Node options package.json's start script runs the server with, read
  * from the script itself: a bench that starts the server "as npm start does" cannot drift from it.
  */
-export function npmStartRuntime() {
+function npmStartRuntime() {
   const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
   const shape = /&&\s*((?:[A-Z_]+=\S+\s+)*)node\s+((?:--\S+\s+)*)dist\/server\/main\.js\s*$/.exec(script);
   if (!shape) throw new Error(`package.json's start script no longer reads "… && [VAR=value …] node [--option …] dist/server/main.js": ${script}`);
@@ -23,12 +24,14 @@ export function npmStartRuntime() {
   return { env, nodeArgs: words(shape[2]) };
 }
 
-export async function startBuiltServer(env = {}, { nodeArgs: startArgs = [] } = {}) {
-  const nodeArgs = [...startArgs, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+/** `plain: true` starts it as bare `node dist/server/main.js`, without the start script's settings. */
+export async function startBuiltServer(env = {}, { plain = false } = {}) {
+  const runtime = plain ? { env: {}, nodeArgs: [] } : npmStartRuntime();
+  const nodeArgs = [...runtime.nodeArgs, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const dist = process.env.PATCHROOM_DIST ?? join(root, 'dist');
   const child = spawn(process.execPath, [...nodeArgs, join(dist, 'server/main.js')], {
     // The server finds the client relative to its working directory: name the build's own.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'info', CLIENT_DIR: join(dist, 'client'), ...env },
+    env: { ...process.env, ...runtime.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'info', CLIENT_DIR: join(dist, 'client'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise((resolve, reject) => {

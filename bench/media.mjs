@@ -36,7 +36,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { npmStartRuntime, startBuiltServer } from './built-server.mjs';
+import { startBuiltServer } from './built-server.mjs';
 import { canPin, pin, unpin } from './cpu-pin.mjs';
 import { cpuMs } from './proc-cpu.mjs';
 import { firstFrameSection } from './video-first-frame.mjs';
@@ -238,9 +238,8 @@ async function main() {
   }
   const upstream = await startChild(['--serve', filesDir]);
   const pipe = await startChild(['--pipe', upstream.origin]);
-  const asStarted = npmStartRuntime();
-  const server = await startBuiltServer({ ...asStarted.env, ...env }, { nodeArgs: asStarted.nodeArgs });
-  const serverPlain = await startBuiltServer({ ...env, DATA_DIR: `${dataDir}-plain` });
+  const server = await startBuiltServer(env);
+  const serverPlain = await startBuiltServer({ ...env, DATA_DIR: `${dataDir}-plain` }, { plain: true });
   const wanted = (process.env.BENCH_MEDIA_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim());
   const figures = {};
   try {

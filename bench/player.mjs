@@ -23,7 +23,7 @@ import { log, quantile, round } from './stats.mjs';
 const root = join(import.meta.dirname, '..');
 const CODE = 'osc(20, 0.1, 1.2).kaleid(4).color(0.9, 0.6, 1).modulate(noise(2), 0.1).out()';
 const VIEWPORT = { width: 640, height: 360 };
-const LOADS = Number(process.env.BENCH_LOADS ?? 7);
+const LOADS = Number(process.env.BENCH_LOADS ?? 15);
 const SWITCHES = 100;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
