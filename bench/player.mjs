@@ -238,7 +238,7 @@ try {
   const ttffAlone = quantile(aloneTimes, 0.5);
   log(`first frame, bare hydra-synth page: p50 ${round(ttffBare, 0)} ms, p95 ${round(quantile(bareTimes, 0.95), 0)} ms (${LOADS} cold loads)`);
   log(`first frame, /play:                 p50 ${round(ttffPlay, 0)} ms, p95 ${round(quantile(playTimes, 0.95), 0)} ms (${LOADS} cold loads)`);
-  log(`first frame, sandbox doc as a page:  p50 ${round(ttffAlone, 0)} ms, p95 ${round(quantile(aloneTimes, 0.95), 0)} ms (${LOADS} cold loads)`);
+  log(`first frame, sandbox doc as a page: p50 ${round(ttffAlone, 0)} ms, p95 ${round(quantile(aloneTimes, 0.95), 0)} ms (${LOADS} cold loads)`);
 
   const switching = await measureSwitching(browser, patchroom);
   const switchFrames = switching.switchMs.map((ms) => ms / switching.frameMs);
