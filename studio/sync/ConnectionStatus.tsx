@@ -23,14 +23,16 @@ function SyncStatus({ sync }: { sync: RoomSync }) {
   const connection = useStore(sync, (s) => s.connection);
   const error = useStore(sync, (s) => s.error);
   if (mode === 'local') return <LocalStatus error={error} />;
-  if (!connection) {
-    return (
-      <span className="pr-sync" data-testid="sync-status" data-state="connecting">
-        Joining the room…
-      </span>
-    );
-  }
-  return <LiveStatus connection={connection} />;
+  if (!connection) return <Joining />;
+  return <LiveStatus connection={connection} joining={mode === 'joining'} />;
+}
+
+function Joining() {
+  return (
+    <span className="pr-sync" data-testid="sync-status" data-state="connecting">
+      Joining the room…
+    </span>
+  );
 }
 
 /**
@@ -56,9 +58,11 @@ function LocalStatus({ error }: { error: string | undefined }) {
   );
 }
 
-function LiveStatus({ connection }: { connection: RoomConnection }) {
+/** `joining`: the socket may be up before the room's documents are: "Live" only once they are shown. */
+function LiveStatus({ connection, joining }: { connection: RoomConnection; joining: boolean }) {
   const status = useStore(connection.status);
   const now = useNow(status.state === 'reconnecting');
+  if (joining && status.state === 'connected') return <Joining />;
   return (
     <span className={`pr-sync pr-sync-${status.state}`} data-testid="sync-status" data-state={status.state} data-pending={status.pending} role="status">
       <span className="pr-sync-dot" />
