@@ -1,14 +1,12 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ConnectionStatus as Status, RoomConnection } from '../../plugins/sync/client';
 import { StudioContext, type Studio } from '../app/studio';
+import { mount } from '../ui/mount';
 import { ConnectionStatus } from './ConnectionStatus';
 import type { RoomSync, RoomSyncState } from './room-sync';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -18,15 +16,9 @@ function render(mode: RoomSyncState['mode']) {
   const status = createStore<Status>(() => ({ state: 'connecting', attempt: 0, nextRetryAt: undefined, stopped: undefined, pending: 0, role: undefined, ready: false, error: undefined }));
   const connection = { status, retry: () => {} } as unknown as RoomConnection;
   const sync = createStore<RoomSyncState>(() => ({ mode, connection, role: undefined, roomState: undefined, peers: [], error: undefined })) as unknown as RoomSync;
-  const host = document.createElement('div');
-  document.body.appendChild(host);
-  const root = createRoot(host);
-  act(() => root.render(<StudioContext.Provider value={{ sync } as unknown as Studio}><ConnectionStatus /></StudioContext.Provider>));
-  cleanups.push(() => {
-    act(() => root.unmount());
-    host.remove();
-  });
-  const shown = () => host.querySelector<HTMLElement>('[data-testid="sync-status"]')!;
+  const { $, unmount } = mount(<StudioContext.Provider value={{ sync } as unknown as Studio}><ConnectionStatus /></StudioContext.Provider>);
+  cleanups.push(unmount);
+  const shown = () => $('sync-status')!;
   return { status, sync, shown };
 }
 

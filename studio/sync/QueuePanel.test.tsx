@@ -1,16 +1,14 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { NewCommand } from '../../plugins/sync/client';
 import type { QueueEntry, RoomState } from '../../plugins/sync/protocol';
 import { StudioContext, type Studio } from '../app/studio';
+import { mount } from '../ui/mount';
 import { click, press } from '../ui/render-online';
 import { QueuePanel } from './QueuePanel';
 import type { RoomSync, RoomSyncState } from './room-sync';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const entry = (id: string, title: string): QueueEntry => ({ entryId: id, itemId: `m_${id}`, title, url: `https://example.org/${id}.mp4`, mime: 'video/mp4', duration: 65, addedBy: 'u_1' });
 
@@ -28,16 +26,9 @@ function render(role: 'owner' | 'performer' | 'viewer', roomState: Partial<RoomS
   };
   const store = createStore<RoomSyncState>(() => state);
   const sync = { ...store, send: (c: NewCommand) => (sent.push(c), true) } as unknown as RoomSync;
-  const host = document.createElement('div');
-  document.body.appendChild(host);
-  const root = createRoot(host);
-  act(() => root.render(<StudioContext.Provider value={{ sync } as unknown as Studio}><QueuePanel /></StudioContext.Provider>));
-  cleanups.push(() => {
-    act(() => root.unmount());
-    host.remove();
-  });
-  const $$ = (id: string) => [...host.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
-  return { sent, $$, $: (id: string) => $$(id)[0] ?? null, store };
+  const { $, $$, unmount } = mount(<StudioContext.Provider value={{ sync } as unknown as Studio}><QueuePanel /></StudioContext.Provider>);
+  cleanups.push(unmount);
+  return { sent, $$, $, store };
 }
 
 const cleanups: Array<() => void> = [];

@@ -1,5 +1,4 @@
 import { act, type ReactNode } from 'react';
-import { createRoot } from 'react-dom/client';
 import { hydraCore } from '../../plugins/hydra-core/manifest';
 import { createRegistry } from '../../runtime/plugin/registry';
 import type { Studio } from '../app/studio';
@@ -7,40 +6,24 @@ import { StudioContext } from '../app/studio';
 import { OnlineContext } from '../online';
 import { createOnline } from '../online-setup';
 import { createUiStore } from '../state/ui-store';
+import { mount } from './mount';
 
 /**
  * For component tests (happy-dom): renders online screens with real stores and the real API
  * client. Point the window at a test server first (`happyDOM.setURL(server.url + '/studio')`): the
  * page's fetch then talks to it same-origin, with cookies, like the browser. Not part of the build.
  */
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
 export function renderOnline(node: ReactNode, options: { roomId?: string } = {}) {
   const online = createOnline({ roomId: options.roomId, storage: localStorage });
   const ui = createUiStore();
   // Only what the online screens use of the studio: its room, registry and toasts.
   const studio = { room: options.roomId ?? 'local', registry: createRegistry([hydraCore]), ui } as unknown as Studio;
-  const host = document.createElement('div');
-  document.body.appendChild(host);
-  const root = createRoot(host);
-  act(() =>
-    root.render(
-      <StudioContext.Provider value={studio}>
-        <OnlineContext.Provider value={online}>{node}</OnlineContext.Provider>
-      </StudioContext.Provider>,
-    ),
+  const mounted = mount(
+    <StudioContext.Provider value={studio}>
+      <OnlineContext.Provider value={online}>{node}</OnlineContext.Provider>
+    </StudioContext.Provider>,
   );
-  return {
-    online,
-    ui,
-    host,
-    $: <E extends Element = HTMLElement>(testId: string) => host.querySelector<E>(`[data-testid="${testId}"]`),
-    $$: (testId: string) => [...host.querySelectorAll<HTMLElement>(`[data-testid="${testId}"]`)],
-    unmount() {
-      act(() => root.unmount());
-      host.remove();
-    },
-  };
+  return { online, ui, ...mounted };
 }
 
 /** Types into a React-controlled field (React listens for input events and tracks the value setter). */
